@@ -1,0 +1,1 @@
+"""izde indexer: Kazakh text analysis, document ingestion and a Whoosh paragraph index."""
