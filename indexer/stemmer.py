@@ -1,27 +1,217 @@
-"""Kazakh stemmer (placeholder until the suffix tables land)."""
+"""Kazakh stemmer: a short driver over the suffix tables in `indexer.suffixes`.
+
+The driver peels suffixes from the end of the word, group by group as the tables allow,
+explores every peeling the tables permit (a word has few), and keeps the shortest stem
+that passes the guards (a stem keeps `MIN_STEM` letters and a vowel). Then it undoes
+final-consonant alternations (кітаб → кітап) and drops a final ы/і left after a
+consonant, so «оқы-ды» and «оқ-иды» meet.
+
+`folded=True` runs the same tables with the Kazakh letters folded as on a Russian keyboard
+(ә→а, ғ→г, қ→к, ң→н, ө→о, ұ→у, ү→у, һ→х, і→и); harmony is only enforced where the folded
+letters still decide it.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Iterable
 
+from indexer import suffixes as S
+
+try:  # the shared normaliser owns fold_kazakh once it lands
+    from indexer.normalize import fold_kazakh
+except ImportError:  # pragma: no cover - until indexer/normalize.py exists
+
+    def fold_kazakh(text: str) -> str:
+        """ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и, as typed on a Russian keyboard."""
+        return text.translate(S.FOLD)
+
+
+_BACK, _FRONT, _NEUTRAL = 1, 2, 4
+
+
+def _letter_classes(folded: bool) -> dict[str, int]:
+    """Harmony class of each (possibly folded) vowel: the union over the letters that
+    fold onto it. A letter whose class is not exactly back or front decides nothing."""
+    classes: dict[str, int] = {}
+    for letters, cls in ((S.BACK_VOWELS, _BACK), (S.FRONT_VOWELS, _FRONT),
+                         (S.NEUTRAL_VOWELS, _NEUTRAL), (S.UNDECIDED_VOWELS, _BACK | _FRONT)):
+        for ch in letters:
+            key = fold_kazakh(ch) if folded else ch
+            classes[key] = classes.get(key, 0) | cls
+    return classes
+
+
+def _expand_after(spec: str, fold: bool) -> frozenset[str] | None:
+    """The set of letters a stem may end with; None means any."""
+    out: set[str] = set()
+    for token in spec.split():
+        if token == "*":
+            return None
+        letters = {"V": S.VOWELS, "C": S.CONSONANTS, "X": S.VOICELESS,
+                   "Z": S.VOICED}.get(token, token)
+        out.update(letters)
+    return frozenset(fold_kazakh(ch) for ch in out) if fold else frozenset(out)
+
+
+def _suffix_harmony(suffix: str) -> int:
+    if any(ch in S.BACK_VOWELS for ch in suffix):
+        return _BACK
+    if any(ch in S.FRONT_VOWELS for ch in suffix):
+        return _FRONT
+    return 0
+
+
+class _Group:
+    __slots__ = ("name", "inward", "needs_inward", "table", "lengths")
+
+    def __init__(self, name: str, spec: dict, folded: bool) -> None:
+        self.name = name
+        self.inward: tuple[str, ...] = spec["inward"]
+        self.needs_inward: bool = spec.get("needs_inward", False)
+        # suffix -> tuple of (harmony, letters the stem may end with, syllables it keeps)
+        table: dict[str, list[tuple[int, frozenset[str] | None, int]]] = {}
+        for row in spec["rows"]:
+            suffixes, after, _note = row[:3]
+            options = row[3].split() if len(row) > 3 else []
+            cond_after = _expand_after(after, folded)
+            min_syl = 2 if "syl2" in options else 1
+            for suf in suffixes.split():
+                key = fold_kazakh(suf) if folded else suf
+                harm = 0 if "free" in options else _suffix_harmony(suf)
+                table.setdefault(key, []).append((harm, cond_after, min_syl))
+        self.table = {k: tuple(v) for k, v in table.items()}
+        self.lengths = sorted({len(k) for k in self.table}, reverse=True)
+
 
 class KazakhStemmer:
-    """snowballstemmer-style interface: stemWord / stemWords."""
+    """snowballstemmer-style interface: `stemWord(word)`, `stemWords(words)`."""
 
     def __init__(self, folded: bool = False) -> None:
         self.folded = folded
+        fold = fold_kazakh if folded else (lambda s: s)
+        self._classes = _letter_classes(folded)
+        self._vowels = frozenset(fold(S.VOWELS))
+        self._consonants = frozenset(fold(S.CONSONANTS)) - self._vowels
+        self._groups = {name: _Group(name, spec, folded) for name, spec in S.GROUPS.items()}
+        self._outermost = S.OUTERMOST
+        self._roots = frozenset(fold(w) for w in S.ROOTS)
+        self._el_before = frozenset(fold(S.ELISION_BEFORE))
+        self._el_vowels = frozenset(fold(S.ELISION_VOWELS))
+        self._el_after = frozenset(fold(S.ELISION_AFTER))
+        self._repair = {fold(k): fold(v) for k, v in S.FINAL_REPAIR.items()
+                        if fold(k) != fold(v)}
+        self._final_iy = frozenset(fold("ыі"))
+        self._min = S.MIN_STEM
+        self._free_endings = tuple(fold(e) for e in S.HARMONY_FREE_ENDINGS)
+        self._short_open = frozenset(fold(S.SHORT_OPEN_VOWELS))
+
+    # -- conditions -----------------------------------------------------------------
+    def _harmony(self, stem: str) -> int:
+        """Back/front class of the stem's last deciding vowel; 0 when undecided."""
+        classes = self._classes
+        # Loans in к/г (банк-тің) and surnames in -ев (Тоқаев-тың) harmonise either way.
+        if stem.endswith(self._free_endings):
+            return 0
+        for ch in reversed(stem):
+            cls = classes.get(ch)
+            if cls is None or cls == _NEUTRAL:
+                continue
+            return cls if cls in (_BACK, _FRONT) else 0
+        return 0
+
+    def _syllables(self, stem: str) -> int:
+        vowels = self._vowels
+        return sum(1 for ch in stem if ch in vowels)
+
+    def _stem_ok(self, stem: str) -> bool:
+        n = len(stem)
+        if n < self._min:
+            return False
+        vowels = self._vowels
+        if n == 2 and stem[0] not in vowels:
+            return stem[1] in self._short_open
+        return any(ch in vowels for ch in stem)
+
+    # -- search ---------------------------------------------------------------------
+    def _peel(self, word: str, groups: tuple[str, ...], memo: dict) -> str:
+        key = (word, groups)
+        if key in memo:
+            return memo[key]
+        best = word
+        if word in self._roots:
+            memo[key] = word
+            return word
+        n = len(word)
+        for name in groups:
+            group = self._groups[name]
+            table = group.table
+            for length in group.lengths:
+                if length >= n:
+                    continue
+                conds = table.get(word[-length:])
+                if conds is None:
+                    continue
+                stem = word[:-length]
+                if not self._stem_ok(stem):
+                    continue
+                last = stem[-1]
+                for harm, after, min_syl in conds:
+                    if after is not None and last not in after:
+                        continue
+                    if harm:
+                        h = self._harmony(stem)
+                        if h and h != harm:
+                            continue
+                    if min_syl > 1 and self._syllables(stem) < min_syl:
+                        continue
+                    cand = self._peel(stem, group.inward, memo)
+                    if group.needs_inward and cand == stem:
+                        continue
+                    if len(cand) < len(best):
+                        best = cand
+                    break
+        memo[key] = best
+        return best
+
+    def _finish(self, stem: str) -> str:
+        if stem in self._roots:
+            return stem
+        # A final ы/і after a consonant is the stem vowel of оқы-, есті- or a 3rd
+        # possessive the tables could not see: «оқы-ған» and «оқ-иды» meet at «оқ».
+        if (len(stem) > self._min and stem[-1] in self._final_iy
+                and stem[-2] in self._consonants and self._stem_ok(stem[:-1])):
+            stem = stem[:-1]
+        repaired = self._repair.get(stem[-1]) if stem else None
+        if repaired:
+            stem = stem[:-1] + repaired
+        # орын / орны-: write the stem without the vowel that elides.
+        if (len(stem) >= 4 and stem[-1] in self._el_after and stem[-2] in self._el_vowels
+                and stem[-3] in self._el_before and stem[-4] in self._vowels):
+            stem = stem[:-2] + stem[-1]
+        return stem
 
     def stemWord(self, word: str) -> str:  # noqa: N802 - snowball's name
-        return word
+        if self.folded:
+            word = fold_kazakh(word)
+        if len(word) <= self._min or word in self._roots:
+            return word
+        return self._finish(self._peel(word, self._outermost, {}))
 
     def stemWords(self, words: Iterable[str]) -> list[str]:  # noqa: N802
         return [self.stemWord(w) for w in words]
 
 
 _STEMMER = KazakhStemmer()
+_FOLDED = KazakhStemmer(folded=True)
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Cached stem of one lower-cased, normalised Kazakh word."""
     return _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def stem_folded(word: str) -> str:
+    """Cached stem of a word written without Kazakh letters (folded first)."""
+    return _FOLDED.stemWord(word)

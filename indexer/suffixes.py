@@ -1,0 +1,285 @@
+"""Kazakh suffix tables for `indexer.stemmer` — data, not code.
+
+How to read the tables
+----------------------
+A word is peeled from its end inwards. Every suffix belongs to one GROUP (a slot of
+Kazakh morphotactics: person, case, possessive, plural, ...). Each group says which groups
+may stand *inside* it (`inward`), i.e. may be peeled next. The driver tries every way of
+peeling that the tables allow and keeps the shortest stem that passes the guards.
+
+Each row is `(suffixes, after, note)`:
+  * `suffixes`: the harmonic variants, space separated. A suffix with a back vowel
+    (а о ұ ы) is only taken from a stem whose last vowel is back, one with a front vowel
+    (ә е ө ү і) only from a front stem; a suffix without vowel fits any stem.
+  * `after`: what the stem must end with, space separated: V = a vowel, C = a consonant,
+    X = a voiceless consonant, Z = a voiced consonant (sonorants included) that can
+    stand before a consonant, * = anything,
+    or literal letters.
+  * optional 4th field: "free" = the suffix does not harmonise (-мен); "syl2" = the
+    stem left must keep two syllables (one-letter voice suffixes: жаса-л, not бі-л).
+A group with `needs_inward` only counts when something inside it is peeled too
+(келді-м: the -м needs the past -ді). After peeling, the driver undoes б/г/ғ → п/к/қ,
+drops a final ы/і after a consonant and writes elided stems short (орын → орн).
+Harmony and `after` are what keep e.g. -ды (after voiced sounds) and -ты (after voiceless
+ones) apart, and what stop a vowel-final noun like «бала» losing a made-up suffix.
+
+Measurements on kk_ktb-dev.conllu (pairwise conflation, see eval_stems.py; R / P / F1):
+  no stemming                                          0.000 / 1.000 / 0.000
+  first five letters                                   0.218 / 0.717 / 0.334
+  first table set, shortest stem wins                  0.664 / 0.736 / 0.698
+  + short person endings only on -ды/-са, -мен free of harmony, genitive -ның after
+    nasals, neg. converb -май, evidential -ыпты, 1-letter voice only on 2-syllable
+    stems, no CV stems like «жа»                       0.783 / 0.824 / 0.803
+  (the stem vowel of қара-/оқы- as its own slot: -0.03 F; dropped, the final ы/і
+    rule in the driver covers оқы-)
+  - 1sg possessive -ым (collides with nouns in -ым: білім, тізім)   R -0.02, P +0.02
+  - aorist -ар (collides with causative шығар, nouns базар)           R -0.01, P +0.01
+  - reciprocal -ыс (collides with nouns жұмыс, дағдарыс)              P +0.01
+  - attributive -ғы (қазіргі, соңғы are their own words)             F +0.008
+    all four together                                  0.763 / 0.881 / 0.818
+  + vowel elision орын/орны, ROOTS list                0.771 / 0.882 / 0.823
+  - equative -ша (ақша, патша; қазақша is its own word)               F +0.004
+  + б г ғ д never before a consonant suffix (жағдай ≠ жақ-дай)
+    then                                               0.772 / 0.892 / 0.828
+  folded mode then                                    0.756 / 0.786 / 0.771
+    (folding itself merges тұр/түр, көр/қор, ал/әл; harmony is undecidable for а о у и)
+Tried and rejected:
+  word-final converb -а/-е (бара, келе): F +0.009 on dev, but a bare noun query «бала»,
+    «сала», «қала» would stem to «бал», «сал», «қал» and miss every inflected form;
+  1sg/2sg possessive -м/-ң after vowels (балам): F -0.002, and «адам», «кезең» lose letters;
+  reflexive -ын after any consonant: ±0; no voice under the past -ды: ±0;
+  dropping -лық: F +0.001 on dev but «партиялық» must meet «партия».
+Checked on news (kaznerd + the strategy paper: a bare noun must stem like its case forms):
+  - converb -п after vowels (жасап): dev F -0.006, but кітап, жауап, талап, себеп,
+    мектеп, есеп, тарап all lost their «п» as bare words;
+  - dative -а after the 2nd possessive (еліңе): dev F -0.004, but «жаңа» became «жаң»;
+  - no voice under the short person endings (ауылдың ≠ ау-ыл-ды-ң): dev F +0.001.
+  + ordinal -ыншы, devoiced в/д after loans, -ев/-к stems harmony-free, теңге
+    final                                              0.757 / 0.892 / 0.819
+  folded mode, final                                   0.748 / 0.789 / 0.768
+"""
+from __future__ import annotations
+
+# Letters. «у» and «и» are both vowel-like and glide-like in Kazakh spelling; they count
+# as vowels (V) and as voiced (Z) so either reading of a suffix condition applies.
+VOWELS = "аәеоөұүыіэюяёиу"
+BACK_VOWELS = "аоұыяё"
+FRONT_VOWELS = "әеөүіэ"
+NEUTRAL_VOWELS = "ую"  # harmony is read from the vowel before them
+# «и» ends Russian loans whose harmony is unpredictable (карантин-де, тарих-ы): it decides nothing.
+UNDECIDED_VOWELS = "и"
+# Voiceless consonants, plus в д б г: final in Russian loans they are devoiced and
+# take voiceless suffixes (Назарбаевтың, миллиардқа, клубта).
+VOICELESS = "кқпстфхцчшщвдбг"
+# Voiced consonants a suffix can follow. б в г ғ д are left out: a stem never ends in
+# them before a consonant (жақ-тай, not жағ-дай), so «жағдай» keeps its «дай».
+VOICED = "жзйлмнңру"
+# Every consonant letter: before a vowel-initial suffix a stem may end in б г ғ д (кітаб-ы).
+CONSONANTS = VOICELESS + VOICED + "бвгғдһ"
+
+# Russian-keyboard spelling of the Kazakh letters (folded mode).
+FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
+
+MIN_STEM = 2  # letters a stem keeps; it must also keep a vowel
+# A two-letter stem of consonant + vowel is only a root when the vowel is one of these
+# (же, де, ту, жу, қу, су, ки); «жа», «бо», «ке» are leftovers of over-stemming.
+SHORT_OPEN_VOWELS = "еуи"
+
+# ---------------------------------------------------------------------------------------
+# Groups, outermost first. `inward` lists the groups that may be peeled after this one.
+# ---------------------------------------------------------------------------------------
+GROUPS: dict[str, dict] = {
+    # Personal endings of verbs and predicative endings of nouns («үйдемін», «баласың»).
+    "PERSON": {
+        "inward": ("CASE", "POSS", "PLURAL", "NDERIV", "PARTICIPLE", "FINITE", "PRESENT"),
+        "rows": [
+            ("мын мін", "V Z", "1sg: I am / I do"),
+            ("бын бін", "ж з", "1sg after ж з"),
+            ("пын пін", "X", "1sg after voiceless"),
+            ("мыз міз", "V Z", "1pl"),
+            ("быз біз", "ж з", "1pl after ж з"),
+            ("пыз піз", "X", "1pl after voiceless"),
+            ("сың сің", "*", "2sg"),
+            ("сыз сіз", "*", "2sg polite"),
+            ("сыңдар сіңдер сыздар сіздер", "*", "2pl"),
+            ("сын сін", "C", "imperative 3rd: барсын (after vowels it is -сы-н)"),
+            ("ыңыз іңіз ыңдар іңдер", "C", "imperative polite / plural"),
+            ("айын ейін йын йін", "*", "imperative 1sg: барайын"),
+            ("айық ейік йық йік", "*", "imperative 1pl: білейік"),
+            ("шы ші", "*", "softened imperative: айтшы"),
+            ("дыр дір", "V Z", "copula of probability: адамдыр"),
+            ("тыр тір", "X", "copula after voiceless"),
+        ],
+    },
+    # Short personal endings, only on the past -ды or the conditional -са: келді-м.
+    "PERSON_SHORT": {
+        "inward": ("PAST_COND",),
+        "needs_inward": True,
+        "rows": [
+            ("м", "ы і а е", "1sg: келдім, тұрсам"),
+            ("ң", "ы і а е", "2sg: көрдің, салсаң"),
+            ("ңыз ңіз ңдар ңдер ңыздар ңіздер", "ы і а е", "2sg polite / 2pl"),
+            ("қ к", "ы і а е", "1pl: бардық, келсек"),
+        ],
+    },
+    "PAST_COND": {
+        "inward": ("NEG",),  # not VOICE: ауыл-дың is a genitive, not ау-ыл-ды-ң
+        "rows": [
+            ("ды ді", "V Z", "past"),
+            ("ты ті", "X", "past after voiceless"),
+            ("са се", "*", "conditional"),
+        ],
+    },
+    # Case endings, plus similative -дай, equative -ша and the attributive -дағы / -ғы.
+    "CASE": {
+        "inward": ("POSS", "PLURAL", "NDERIV", "PARTICIPLE"),
+        "rows": [
+            ("ның нің", "V м н ң", "genitive after vowels and nasals"),
+            ("дың дің", "р й у л ж з", "genitive after other voiced"),
+            ("тың тің", "X", "genitive after voiceless"),
+            ("ны ні", "V", "accusative after vowels"),
+            ("ды ді", "Z", "accusative after voiced"),
+            ("ты ті", "X", "accusative after voiceless"),
+            ("н", "ы і", "accusative after the possessive: баласын"),
+            ("ға ге", "V Z", "dative"),
+            ("қа ке", "X", "dative after voiceless"),
+            ("на не", "ы і", "dative after the 3rd possessive: басына"),
+            ("да де", "V Z", "locative"),
+            ("та те", "X", "locative after voiceless"),
+            ("нда нде", "ы і", "locative after the 3rd possessive"),
+            ("дан ден", "V Z", "ablative"),
+            ("нан нен", "м н ң ы і", "ablative after nasals and the 3rd possessive"),
+            ("тан тен", "X", "ablative after voiceless"),
+            ("мен менен", "*", "instrumental (does not harmonise)", "free"),
+            ("бен пен", "C", "instrumental after consonants", "free"),
+            ("дай дей", "V Z", "similative: қасқырдай"),
+            ("тай тей", "X", "similative after voiceless"),
+            ("ндай ндей", "ы і", "similative after the possessive: өзіндей"),
+            ("дағы дегі", "V Z", "attributive locative: елдегі"),
+            ("тағы тегі", "X", "attributive locative after voiceless"),
+            ("ндағы ндегі", "ы і", "attributive locative after the possessive"),
+        ],
+    },
+    "POSS": {
+        "inward": ("PLURAL", "NDERIV", "PARTICIPLE"),
+        "rows": [
+            ("ың ің", "C", "2sg"),
+            ("ыңыз іңіз", "C", "2sg polite"),
+            ("ңыз ңіз", "V", "2sg polite after vowels"),
+            ("ыңдар іңдер ыңыздар іңіздер", "C", "2pl"),
+            ("ңдар ңдер ңыздар ңіздер", "V", "2pl after vowels"),
+            ("ы і", "C", "3rd"),
+            ("сы сі", "а ә е о ө ұ ү у и ю я", "3rd after vowels (not ы і: жұмыс-ы)"),
+            ("ымыз іміз", "C", "1pl"),
+            ("мыз міз", "V", "1pl after vowels"),
+        ],
+    },
+    "PLURAL": {
+        "inward": ("NDERIV", "PARTICIPLE"),
+        "rows": [
+            ("лар лер", "V р й у", "after vowels and р й у"),
+            ("дар дер", "Z", "after voiced consonants"),
+            ("тар тер", "X", "after voiceless"),
+        ],
+    },
+    # Derivational suffixes of nouns and adjectives that keep the root's meaning.
+    "NDERIV": {
+        "inward": ("PARTICIPLE",),
+        "rows": [
+            ("лық лік", "V р й у", "abstract noun: жақсылық"),
+            ("дық дік", "Z", "abstract noun after voiced"),
+            ("тық тік", "X", "abstract noun after voiceless"),
+            ("ыншы інші ншы нші", "*", "ordinal: бірінші, екінші"),
+        ],
+    },
+    # Verb forms that behave like nouns: participles, verbal nouns.
+    "PARTICIPLE": {
+        "inward": ("NEG", "VOICE"),
+        "rows": [
+            ("ған ген", "V Z", "past participle: алған"),
+            ("қан кен", "X", "past participle after voiceless"),
+            ("атын етін", "C", "habitual participle: келетін"),
+            ("йтын йтін", "V", "habitual participle after vowels"),
+            ("у", "*", "verbal noun: алу, оқу"),
+            ("ушы уші", "*", "agent: айтушы"),
+            ("мас мес", "V р й у л", "negative aorist: алмас"),
+            ("бас бес", "ж з м н ң", "negative aorist after ж з and nasals"),
+            ("пас пес", "X", "negative aorist after voiceless"),
+        ],
+    },
+    # Finite verb forms and converbs.
+    "FINITE": {
+        "inward": ("NEG", "VOICE"),
+        "rows": [
+            ("ды ді", "V Z", "past: алды"),
+            ("ты ті", "X", "past after voiceless"),
+            ("ады еді", "C", "present 3rd: келеді"),
+            ("йды йді", "V", "present 3rd after vowels: ойлайды"),
+            ("иды иді", "C", "present 3rd of ы/і verbs: оқиды"),
+            ("ып іп", "C", "perfect converb: алып"),
+            ("са се", "*", "conditional: барса"),
+            ("ыпты іпті", "C", "evidential: келіпті"),
+            ("пты пті", "V", "evidential after vowels"),
+            ("май мей", "V р й у л", "negative converb: келмей"),
+            ("бай бей", "ж з м н ң", "negative converb after ж з and nasals"),
+            ("пай пей", "X", "negative converb after voiceless"),
+            ("мастан местен", "V р й у л", "negative converb: алмастан"),
+            ("бастан бестен", "ж з м н ң", "negative converb"),
+            ("пастан пестен", "X", "negative converb after voiceless"),
+        ],
+    },
+    # The present-tense stem vowel, only under a personal ending: бар-а-мын.
+    "PRESENT": {
+        "inward": ("NEG", "VOICE"),
+        "rows": [
+            ("а е", "C", "present after consonants"),
+            ("й", "V", "present after vowels"),
+        ],
+    },
+    "NEG": {
+        "inward": ("VOICE",),
+        "rows": [
+            ("ма ме", "V р й у л", "negation"),
+            ("ба бе", "ж з м н ң", "negation after ж з and nasals"),
+            ("па пе", "X", "negation after voiceless"),
+        ],
+    },
+    "VOICE": {
+        "inward": ("VOICE",),
+        "rows": [
+            ("ыл іл", "C", "passive: қойыл"),
+            ("л", "V", "passive after vowels: жасал", "syl2"),
+            ("ын ін", "л", "passive after л: алын, білін"),
+        ],
+    },
+}
+
+# Groups that may end a word (peeled first).
+OUTERMOST: tuple[str, ...] = (
+    "PERSON", "PERSON_SHORT", "CASE", "POSS", "PLURAL", "NDERIV", "PARTICIPLE", "FINITE",
+)
+
+# Words that look suffixed but are not: they are never peeled further, whether they are
+# the whole word or what is left of it («қазақстан-да» stops at «қазақстан»).
+ROOTS: frozenset[str] = frozenset("""
+    қазақстан өзбекстан қырғызстан тәжікстан түрікменстан ауғанстан пәкістан үндістан
+    татарстан дағыстан
+    өзге басқа бірге кейін дейін шейін сайын бойынша туралы арқылы қарай
+    бүгін қандай мұндай сондай осындай ондай
+    теңге
+""".split())
+
+# Final-consonant alternations undone on every stem: кітаб(ы) → кітап, жүрег(і) → жүрек,
+# құлағ(ы) → құлақ. Native Kazakh words never end in б, г, ғ.
+FINAL_REPAIR = {"б": "п", "г": "к", "ғ": "қ"}
+
+# Vowel elision: a narrow ы/і between a sonorant and a final consonant drops before a
+# vowel (орын → орны, ауыз → аузы, халық → халқы, ерік → еркі, әріп → әрпі). Stems are
+# written without it so both shapes meet: орын, орны-на → орн.
+ELISION_BEFORE = "рлйу"   # the consonant before the dropped vowel
+ELISION_VOWELS = "ыі"
+ELISION_AFTER = "нзқкп"   # the final consonant after it
+
+# A stem ending in one of these takes suffixes of either harmony: к/г (front consonants)
+# after a back vowel in loans (банк-тің, парк-те); Russian surnames in -ев (Тоқаев-тың).
+HARMONY_FREE_ENDINGS = ("к", "г", "ев")

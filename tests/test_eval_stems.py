@@ -1,0 +1,86 @@
+"""The conflation metric of `izde eval stems`, by hand and on the dev gold."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.eval_stems import evaluate, format_errors, read_forms
+
+REPO = Path(__file__).resolve().parent.parent
+DEV = REPO.parent / "shared" / "data" / "ud-kazakh-ktb" / "kk_ktb-dev.conllu"
+
+TINY = """\
+# sent_id = 1
+# text = made up
+1\tКітап\tкітап\tNOUN\tn\t_\t0\troot\t_\t_
+2\tкітабы\tкітап\tNOUN\tn\t_\t1\tnmod\t_\t_
+3\tкітаптар\tкітап\tNOUN\tn\t_\t1\tnmod\t_\t_
+4-5\tбаласыз\t_\t_\t_\t_\t_\t_\t_\t_
+4\tбала\tбала\tNOUN\tn\t_\t1\tnmod\t_\t_
+5\tсыз\tсыз\tADP\tpost\t_\t4\tcase\t_\t_
+6\tбалалар\tбала\tNOUN\tn\t_\t1\tnmod\t_\t_
+7\tбалық\tбалық\tNOUN\tn\t_\t1\tnmod\t_\t_
+8\tжәне\tжәне\tCCONJ\tcnjcoo\t_\t1\tcc\t_\t_
+9\t2009\t2009\tNUM\tnum\t_\t1\tnummod\t_\t_
+10\t,\t,\tPUNCT\tcm\t_\t1\tpunct\t_\t_
+
+# sent_id = 2
+1\tалды\tал\tVERB\tv\t_\t0\troot\t_\t_
+2\tалды\tалд\tNOUN\tn\t_\t1\tobl\t_\t_
+3\tАлды\tал\tVERB\tv\t_\t1\tconj\t_\t_
+4\tалу\tал\tVERB\tv\t_\t1\tconj\t_\t_
+5\tБала\tбала\tNOUN\tn\t_\t1\tobj\t_\t_
+6\t123\t123\tADJ\tadj\t_\t1\tamod\t_\t_
+"""
+
+
+def first3(word: str) -> str:
+    return word[:3]
+
+
+def test_forms_and_majority_lemma(tmp_path: Path) -> None:
+    gold = tmp_path / "tiny.conllu"
+    gold.write_text(TINY, encoding="utf-8")
+    forms = read_forms(gold)
+    # lower-cased, content words with a letter, multiword ranges and numbers left out
+    assert forms == {"кітап": "кітап", "кітабы": "кітап", "кітаптар": "кітап",
+                     "бала": "бала", "балалар": "бала", "балық": "балық",
+                     "алды": "ал", "алу": "ал"}
+
+
+def test_metric_by_hand(tmp_path: Path) -> None:
+    gold = tmp_path / "tiny.conllu"
+    gold.write_text(TINY, encoding="utf-8")
+    r = evaluate(gold, first3)
+    # lemma groups: кітап 3 (3 pairs), бала 2 (1), балық 1, ал 2 (1)      -> 5 pairs
+    # stem groups:  кіт 3 (3), бал 3 (3: бала балалар балық), алд 1, алу 1 -> 6 pairs
+    # both:         (кітап,кіт) 3 pairs, (бала,бал) 1 pair                -> 4 pairs
+    assert r["forms"] == 8
+    assert (r["pairs_same_lemma"], r["pairs_same_stem"], r["pairs_agree"]) == (5, 6, 4)
+    assert r["recall"] == pytest.approx(4 / 5)
+    assert r["precision"] == pytest.approx(4 / 6)
+    assert r["f1"] == pytest.approx(8 / 11)
+    text = format_errors(r, 5)
+    assert "false splits" in text and "ал: алды→алд, алу→алу" in text
+    assert "false merges" in text and "балық(балық)" in text
+
+
+def test_no_shared_stem_means_full_precision(tmp_path: Path) -> None:
+    gold = tmp_path / "tiny.conllu"
+    gold.write_text(TINY, encoding="utf-8")
+    r = evaluate(gold, lambda w: w)
+    assert r["precision"] == 1.0 and r["recall"] == 0.0 and r["f1"] == 0.0
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="dev gold not present")
+def test_dev_gold_meets_the_bar() -> None:
+    r = evaluate(DEV)
+    assert r["forms"] > 2000
+    assert r["f1"] >= 0.80 and r["precision"] >= 0.85, (r["recall"], r["precision"], r["f1"])
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="dev gold not present")
+def test_dev_baselines() -> None:
+    r = evaluate(DEV, lambda w: w[:5])
+    assert round(r["recall"], 3) == 0.218 and round(r["precision"], 3) == 0.717

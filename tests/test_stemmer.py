@@ -1,0 +1,167 @@
+"""The Kazakh stemmer: real sentences, harmony, consonant repair, guards, folded mode."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer import suffixes
+from indexer.stemmer import KazakhStemmer, fold_kazakh, stem
+
+REPO = Path(__file__).resolve().parent.parent
+PAPER = REPO.parent / "shared" / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
+KAZNERD = REPO.parent / "shared" / "data" / "kaznerd" / "sentences-valid.txt"
+
+KK = KazakhStemmer()
+FOLDED = KazakhStemmer(folded=True)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.lower())
+
+
+def test_sentence_from_the_strategy_paper() -> None:
+    text = ("Әлемдік экономикалық дағдарыс туғызған күйзеліс жағдайында әлемдік "
+            "қауымдастық дамудың бұрынғы аяқ алысының екпінінен айырылып қалды.")
+    got = dict(zip(words(text), KK.stemWords(words(text))))
+    assert got["экономикалық"] == "экономика"
+    assert got["дағдарыс"] == "дағдарыс"
+    assert got["туғызған"] == "туғыз"
+    assert got["жағдайында"] == "жағдай"
+    assert got["дамудың"] == "дам"
+    assert got["қалды"] == "қал"
+    assert got["айырылып"] == "айыр"
+
+
+def test_sentences_from_the_news() -> None:
+    text = "Кім білсін, болашақта Нобель сыйлығын алулары да ғажап емес."
+    got = dict(zip(words(text), KK.stemWords(words(text))))
+    assert got["білсін"] == "біл"
+    assert got["болашақта"] == "болашақ"
+    assert got["сыйлығын"] == "сыйлық"
+    assert got["алулары"] == "ал"
+    text = "Олардың арасында «Әміре», «Анаға апарар жол» мен «Томирис» картиналары бар."
+    got = dict(zip(words(text), KK.stemWords(words(text))))
+    assert got["олардың"] == "олар"
+    assert got["картиналары"] == "картина"
+    assert got["анаға"] == "ана"
+    assert got["бар"] == "бар"
+
+
+@pytest.mark.parametrize("forms", [
+    "бала балалар балаларынан баласы баласына балаға балалармен",
+    "үй үйге үйде үйден үйлер үйінде үйінің",
+    "ел елге елдің елдер елдерден елінің",
+    "біл білді біледі білмейді білген білетін біліп білуге білсе білмеймін",
+    "кел келді келеді келген келіп келмейді келгенде келуі",
+    "қой қойылды қойылған қойып",
+    "оқиды оқу оқып оқыған оқымаған",
+    "дағдарыс дағдарыстың дағдарысқа дағдарыстан",
+    "партия партиясының партияға партиялық партиямыз",
+    "қазақстан қазақстанда қазақстанның",
+])
+def test_inflected_forms_meet(forms: str) -> None:
+    assert len(set(KK.stemWords(forms.split()))) == 1, KK.stemWords(forms.split())
+
+
+@pytest.mark.parametrize("pair", [
+    ("жыл", "жан"), ("ал", "ел"), ("бала", "бар"), ("қала", "қал"), ("жаңа", "жан"),
+    ("ақша", "ақ"), ("жағдай", "жақ"), ("дағдарыс", "дағдар"),
+])
+def test_different_words_stay_apart(pair: tuple[str, str]) -> None:
+    assert stem(pair[0]) != stem(pair[1])
+
+
+def test_vowel_harmony_decides_the_suffix() -> None:
+    # -дың is back, -дің front: only the one that matches the stem's vowels is taken.
+    assert stem("жылдың") == "жыл"
+    assert stem("елдің") == "ел"
+    assert stem("елдың") == "елдың"      # front stem, back suffix: not a suffix
+    assert stem("жылдің") == "жылдің"
+    assert stem("жерлер") == "жер" and stem("жерлар") != "жер"
+
+
+def test_suffix_follows_the_stems_last_sound() -> None:
+    assert stem("қазаққа") == "қазақ"       # -қа after voiceless
+    assert stem("адамға") == "адам"         # -ға after voiced
+    assert stem("адамның") == "адам"        # -ның after nasals
+    assert stem("адамдар") == "адам"
+
+
+def test_consonant_repair() -> None:
+    assert stem("кітабы") == stem("кітап") == "кітап"
+    assert stem("жүрегі") == stem("жүрек") == "жүрек"
+    assert stem("құлағы") == stem("құлақ") == "құлақ"
+    assert stem("жауабы") == stem("жауап") == "жауап"
+
+
+def test_vowel_elision() -> None:
+    assert stem("орны") == stem("орнында") == stem("орындары")
+    assert stem("аузы") == stem("ауыз")
+    assert stem("халқы") == stem("халық") == stem("халықтың")
+
+
+def test_short_roots_are_not_eaten() -> None:
+    for word in ["ал", "ел", "үй", "ат", "же", "де", "су", "ту", "жаңа", "бала", "ана"]:
+        result = stem(word)
+        assert len(result) >= 2 and any(ch in suffixes.VOWELS for ch in result), word
+    assert stem("жаны") == "жан"             # not «жа»: a CV stem needs е/у/и
+    assert stem("болды") == "бол"            # not «бо» via a made-up passive -л
+    assert stem("кітап") == "кітап"          # not «кіта» + converb -п
+
+
+def test_exceptions_are_roots() -> None:
+    for word in ["қазақстан", "өзге", "басқа", "бойынша", "теңге"]:
+        assert stem(word) == word
+    assert stem("теңгеге") == "теңге"
+
+
+def test_folded_mode_matches_itself() -> None:
+    forms = ["дагдарыс", "дагдарыстын", "дагдарыска", "дагдарыстан"]
+    assert len(set(FOLDED.stemWords(forms))) == 1
+    for word in ["балаларынан", "кітабы", "партиясының", "қазақстанда", "білмейді"]:
+        assert FOLDED.stemWord(fold_kazakh(word)) == fold_kazakh(KK.stemWord(word))
+    # Folding an already-folded word changes nothing.
+    assert FOLDED.stemWord("казакстан") == FOLDED.stemWord(fold_kazakh("қазақстан"))
+
+
+def test_fold_kazakh() -> None:
+    assert fold_kazakh("әғқңөұүһі") == "агкноуухи"
+
+
+def test_stem_words_and_cache() -> None:
+    assert KK.stemWords(["балалар", "үйлерде"]) == ["бала", "үй"]
+    assert KK.stemWords([]) == []
+    assert stem("балалар") == KK.stemWord("балалар")
+    assert stem.cache_info().hits >= 0
+
+
+def test_odd_input_is_safe() -> None:
+    for word in ["", "а", "2009", "xyz", "ь", "ққққ"]:
+        assert isinstance(KK.stemWord(word), str)
+        assert isinstance(FOLDED.stemWord(word), str)
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="shared corpus not present")
+def test_strategy_paper_dagdarys_lines() -> None:
+    text = PAPER.read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if "дағдарыс" in ln.lower()]
+    assert len(lines) == 24
+    target = stem("дағдарыс")
+    for ln in lines:
+        assert target in {stem(w) for w in words(ln)}
+    vocab = set(words(text))
+    assert {w for w in vocab if stem(w) == target} == {w for w in vocab if w.startswith("дағдарыс")}
+    party = {stem(w) for w in ["партиясының", "партияға", "партиялық", "партиямыз"]}
+    assert party == {"партия"}
+
+
+@pytest.mark.skipif(not KAZNERD.exists(), reason="shared news sentences not present")
+def test_news_vocabulary_keeps_a_vowel() -> None:
+    vocab = set(words(KAZNERD.read_text(encoding="utf-8")))
+    for w in vocab:
+        s = KK.stemWord(w)
+        assert s and (len(s) <= len(w))
+        if any(ch in suffixes.VOWELS for ch in w):
+            assert any(ch in suffixes.VOWELS for ch in s), (w, s)
