@@ -1,4 +1,4 @@
-# Two commands on a fresh machine: `make run` and `make test`.
+# Two commands on a fresh machine: `make run` (serve the shipped corpus) and `make test`.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -6,48 +6,63 @@ IZDE   := $(VENV)/bin/izde
 INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
 
-.PHONY: install run index test test-fast browser-deps bench eval clean
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+CATALOGS   := $(patsubst %.po,%.mo,$(wildcard webapp/translations/*/LC_MESSAGES/messages.po))
 
-$(STAMP): pyproject.toml
+.PHONY: install run index test test-fast browser-deps bench eval lexicon clean
+
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
 	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $@
 
-install: $(STAMP)
+install: $(RUN_STAMP) $(CATALOGS)
 
-# Compile message catalogues whenever a .po changed.
-webapp/translations/%/LC_MESSAGES/messages.mo: webapp/translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(VENV)/bin/pybabel compile -d webapp/translations -D messages
+# Message catalogues are compiled from the .po files in the tree.
+webapp/translations/%/LC_MESSAGES/messages.mo: webapp/translations/%/LC_MESSAGES/messages.po | $(RUN_STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d webapp/translations -D messages -l $*
 
-CATALOGS := $(patsubst %.po,%.mo,$(wildcard webapp/translations/*/LC_MESSAGES/messages.po))
-
-index: $(STAMP)
+# Incremental: re-reads only new or changed files. Exit 2 means some files were skipped.
+index: install
 	$(IZDE) index corpus --index $(INDEX) || [ $$? -eq 2 ]
 
-run: $(STAMP) $(CATALOGS) index
+run: index
 	$(IZDE) serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Debian's chromium for the browser tests (Playwright drives it; nothing is downloaded).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-dejavu-core; \
-	  else sudo apt-get update -q && sudo apt-get install -y -q chromium fonts-dejavu-core; fi; }
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; }
 
-test: $(STAMP) $(CATALOGS) browser-deps
-	$(PY) -m pytest -q -p no:cacheprovider
+test: $(TEST_STAMP) $(CATALOGS) browser-deps
+	$(PY) -m pytest -p no:cacheprovider
 
-test-fast: $(STAMP) $(CATALOGS)
-	$(PY) -m pytest -q -p no:cacheprovider -m "not browser and not slow"
+test-fast: $(TEST_STAMP) $(CATALOGS)
+	$(PY) -m pytest -p no:cacheprovider -m "not browser and not slow"
 
-eval: $(STAMP)
-	$(IZDE) eval stems ../shared/data/ud-kazakh-ktb/kk_ktb-dev.conllu
-	$(IZDE) eval retrieval ../shared/data/kazqad-dev
+eval: install
+	$(IZDE) eval stems $(SHARED)/data/ud-kazakh-ktb/kk_ktb-dev.conllu
+	$(IZDE) eval retrieval $(SHARED)/data/kazqad-dev
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(PY) -m bench.run_all
+
+# Regenerate the stemmer's word list from Debian's hunspell-kk. The list is shipped in
+# indexer/data/; rerun only after changing indexer/suffixes.py (the build filters with them).
+lexicon: install
+	@test -f /usr/share/hunspell/kk_KZ.dic || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -q hunspell-kk; }
+	$(PY) indexer/data/build_lexicon.py
 
 clean:
 	rm -rf $(VENV) var test-output bench/out *.egg-info

@@ -64,13 +64,16 @@ def eval_group() -> None:
 @eval_group.command(name="stems")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--errors", type=int, default=0, help="Also print N example errors of each kind.")
-def eval_stems(gold: Path, errors: int) -> None:
+@click.option("--by-source", is_flag=True, help="Also print figures per source group.")
+def eval_stems(gold: Path, errors: int, by_source: bool) -> None:
     """Conflation recall/precision/F1 of the stemmer on a CoNLL-U file."""
-    from indexer.eval_stems import evaluate, format_errors
+    from indexer.eval_stems import evaluate, format_by_source, format_errors
 
-    result = evaluate(gold)
+    result = evaluate(gold, by_source=by_source)
     if errors:
         click.echo(format_errors(result, errors))
+    if by_source:
+        click.echo(format_by_source(result))
     click.echo(
         f"recall={result['recall']:.3f} precision={result['precision']:.3f} "
         f"f1={result['f1']:.3f} forms={result['forms']}"

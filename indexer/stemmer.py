@@ -6,6 +6,10 @@ that passes the guards (a stem keeps `MIN_STEM` letters and a vowel). Then it un
 final-consonant alternations (кітаб → кітап) and drops a final ы/і left after a
 consonant, so «оқы-ды» and «оқ-иды» meet.
 
+When the word list `data/kk_lexicon.txt` (from hunspell-kk) is present, it guides the
+choice among the peelings instead (see `KazakhStemmer._choose`): «сауда» is not «сау-да»,
+«бастады» is «баста-ды». Without it the stemmer runs on its tables alone.
+
 `folded=True` runs the same tables with the Kazakh letters folded as on a Russian keyboard
 (ә→а, ғ→г, қ→к, ң→н, ө→о, ұ→у, ү→у, һ→х, і→и); harmony is only enforced where the folded
 letters still decide it.
@@ -13,6 +17,7 @@ letters still decide it.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from indexer import suffixes as S
@@ -68,25 +73,53 @@ class _Group:
         self.name = name
         self.inward: tuple[str, ...] = spec["inward"]
         self.needs_inward: bool = spec.get("needs_inward", False)
-        # suffix -> tuple of (harmony, letters the stem may end with, syllables it keeps)
-        table: dict[str, list[tuple[int, frozenset[str] | None, int]]] = {}
+        # suffix -> tuple of (harmony, letters the stem may end with, syllables it keeps,
+        # lexicon-only row)
+        table: dict[str, list[tuple[int, frozenset[str] | None, int, bool]]] = {}
         for row in spec["rows"]:
             suffixes, after, _note = row[:3]
             options = row[3].split() if len(row) > 3 else []
             cond_after = _expand_after(after, folded)
             min_syl = 2 if "syl2" in options else 1
+            lex = "lex" in options
             for suf in suffixes.split():
                 key = fold_kazakh(suf) if folded else suf
                 harm = 0 if "free" in options else _suffix_harmony(suf)
-                table.setdefault(key, []).append((harm, cond_after, min_syl))
+                table.setdefault(key, []).append((harm, cond_after, min_syl, lex))
         self.table = {k: tuple(v) for k, v in table.items()}
         self.lengths = sorted({len(k) for k in self.table}, reverse=True)
 
 
-class KazakhStemmer:
-    """snowballstemmer-style interface: `stemWord(word)`, `stemWords(words)`."""
+_Cand = tuple[str, tuple[str, ...], bool]
 
-    def __init__(self, folded: bool = False) -> None:
+
+def load_lexicon(path: Path | None = None) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(nominal words, verb stems) from the word list (`S.LEXICON_FILE`), or None
+    when it is missing: the stemmer then runs on its tables alone."""
+    path = path or S.LEXICON_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    nouns: set[str] = set()
+    verbs: set[str] = set()
+    for line in text.split():
+        if line.endswith("-"):
+            verbs.add(line[:-1])
+        else:
+            nouns.add(line)
+    return frozenset(nouns), frozenset(verbs)
+
+
+class KazakhStemmer:
+    """snowballstemmer-style interface: `stemWord(word)`, `stemWords(words)`.
+
+    `lexicon`: (nominal words, verb stems) that guide the choice among the peelings the
+    tables allow (see `_choose`); default: the shipped word list when it is present,
+    `False` for none."""
+
+    def __init__(self, folded: bool = False,
+                 lexicon: tuple[Iterable[str], Iterable[str]] | None | bool = True) -> None:
         self.folded = folded
         fold = fold_kazakh if folded else (lambda s: s)
         self._classes = _letter_classes(folded)
@@ -104,6 +137,35 @@ class KazakhStemmer:
         self._min = S.MIN_STEM
         self._free_endings = tuple(fold(e) for e in S.HARMONY_FREE_ENDINGS)
         self._short_open = frozenset(fold(S.SHORT_OPEN_VOWELS))
+        self._verbal = S.VERBAL_GROUPS
+        self._untrusting = S.VERBAL_GROUPS | {"NDERIV"}
+        # The word list is read and shaped on the first word stemmed, not at import.
+        self._lexicon_source = lexicon
+        self._lexicon: tuple[frozenset[str], frozenset[str]] | None = None
+        self._lexicon_ready = not lexicon
+
+    def _load_lexicon(self) -> None:
+        lexicon = self._lexicon_source
+        if lexicon is True:
+            lexicon = _shipped_lexicon()
+        if lexicon:
+            fold = fold_kazakh if self.folded else (lambda s: s)
+            nouns, verbs = ({fold(w) for w in ws} for ws in lexicon)  # type: ignore[union-attr]
+            # Verb stems are also compared in the shape the driver writes stems (final
+            # ы/і dropped: оқы- → оқ). Nouns only where that shape is not a mere drop
+            # of the last vowel (орын → орн, кітап stays): the list holds inflected forms
+            # such as «жарияланады» whose shape «жарияланад» would pass as a noun.
+            verbs |= {self._finish(w) for w in verbs}
+            nouns |= {done for w in nouns if (done := self._finish(w)) != w[:-1]}
+            self._lexicon = (frozenset(nouns), frozenset(verbs))
+        self._lexicon_ready = True
+
+    @property
+    def has_lexicon(self) -> bool:
+        """Whether a word list guides this stemmer (False when it is missing)."""
+        if not self._lexicon_ready:
+            self._load_lexicon()
+        return self._lexicon is not None
 
     # -- conditions -----------------------------------------------------------------
     def _harmony(self, stem: str) -> int:
@@ -133,14 +195,17 @@ class KazakhStemmer:
         return any(ch in vowels for ch in stem)
 
     # -- search ---------------------------------------------------------------------
-    def _peel(self, word: str, groups: tuple[str, ...], memo: dict) -> str:
+    def _peel(self, word: str, groups: tuple[str, ...], memo: dict) -> tuple[_Cand, ...]:
+        """Every stem the tables reach from `word` through `groups`, depth first, each as
+        (stem, groups of the suffixes peeled, outermost first; taken by a lexicon-only row)."""
         key = (word, groups)
-        if key in memo:
-            return memo[key]
-        best = word
+        found = memo.get(key)
+        if found is not None:
+            return found
+        out: list[_Cand] = []
         if word in self._roots:
-            memo[key] = word
-            return word
+            memo[key] = ()
+            return ()
         n = len(word)
         for name in groups:
             group = self._groups[name]
@@ -155,7 +220,7 @@ class KazakhStemmer:
                 if not self._stem_ok(stem):
                     continue
                 last = stem[-1]
-                for harm, after, min_syl in conds:
+                for harm, after, min_syl, lex in conds:
                     if after is not None and last not in after:
                         continue
                     if harm:
@@ -164,14 +229,57 @@ class KazakhStemmer:
                             continue
                     if min_syl > 1 and self._syllables(stem) < min_syl:
                         continue
-                    cand = self._peel(stem, group.inward, memo)
-                    if group.needs_inward and cand == stem:
+                    if lex and self._lexicon is None:
                         continue
-                    if len(cand) < len(best):
-                        best = cand
+                    inner = self._peel(stem, group.inward, memo)
+                    if not group.needs_inward:
+                        out.append((stem, (name,), lex))
+                    elif not inner:
+                        break
+                    out.extend((s, (name, *path), gated or lex) for s, path, gated in inner)
                     break
-        memo[key] = best
-        return best
+        found = tuple(out)
+        memo[key] = found
+        return found
+
+    def _known(self, stem: str, group: str) -> bool:
+        """Is `stem` a lexicon word of the kind the innermost suffix `group` attaches to
+        (a verb under a tense or participle, a noun under a case ending)? "" = any."""
+        nouns, verbs = self._lexicon  # type: ignore[misc]
+        if group in self._verbal:
+            return stem in verbs
+        if group:
+            return stem in nouns
+        return stem in nouns or stem in verbs
+
+    def _choose(self, word: str, cands: tuple[_Cand, ...]) -> str:
+        """Without a lexicon the shortest stem wins. With one, the shortest stem the
+        lexicon knows as the right kind of word for the suffix peeled last; rows marked
+        "lex" only count then; when it knows none, the shortest stem as before.
+        The word itself counts as known only when the tables cannot read it as a verb
+        form or a derivation: the word list also holds many inflected verb forms
+        (туғызып, белгіленген) that must not stop the peeling."""
+        finish = self._finish
+        if self._lexicon is not None:
+            best = best_done = None
+            trust_word = not any(self._untrusting.intersection(path) for _s, path, _l in cands)
+            for stem, path, _lex in ((word, (), False), *cands):
+                if best is not None and len(stem) >= len(best):
+                    continue
+                done = finish(stem)
+                if path:
+                    ok = self._known(done, path[-1]) or self._known(stem, path[-1])
+                else:
+                    ok = trust_word and (self._known(done, "") or self._known(stem, ""))
+                if ok:
+                    best, best_done = stem, done
+            if best_done is not None:
+                return best_done
+        best = word
+        for stem, _path, lex in cands:
+            if not lex and len(stem) < len(best):
+                best = stem
+        return finish(best)
 
     def _finish(self, stem: str) -> str:
         if stem in self._roots:
@@ -195,10 +303,17 @@ class KazakhStemmer:
             word = fold_kazakh(word)
         if len(word) <= self._min or word in self._roots:
             return word
-        return self._finish(self._peel(word, self._outermost, {}))
+        if not self._lexicon_ready:
+            self._load_lexicon()
+        return self._choose(word, self._peel(word, self._outermost, {}))
 
     def stemWords(self, words: Iterable[str]) -> list[str]:  # noqa: N802
         return [self.stemWord(w) for w in words]
+
+
+@lru_cache(maxsize=1)
+def _shipped_lexicon() -> tuple[frozenset[str], frozenset[str]] | None:
+    return load_lexicon()
 
 
 _STEMMER = KazakhStemmer()

@@ -57,8 +57,33 @@ Checked on news (kaznerd + the strategy paper: a bare noun must stem like its ca
   + ordinal -ыншы, devoiced в/д after loans, -ев/-к stems harmony-free, теңге
     final                                              0.757 / 0.892 / 0.819
   folded mode, final                                   0.748 / 0.789 / 0.768
+By source (`evaluate(gold, by_source=True)`; groups counted on their own forms):
+  tables alone   all 0.757/0.892/0.819  news+encyclopedia 0.845/0.896/0.870
+                 kdt 0.754/0.902/0.822  other (tales, Abai, phrasebook) 0.738/0.944/0.829
+  random halves of dev: F1 0.796 on average (5 draws), quarters 0.808: the margin over
+  0.80 was thin.
+Word list from hunspell-kk (data/kk_lexicon.txt; `_choose` in the driver): among the
+peelings the tables allow, the shortest stem the list knows as the right kind of word
+(a verb under a tense, a noun under a case); the word itself only counts when the tables
+find no verb or derivation reading in it (the list holds many inflected verb forms);
+entries the tables read as inflected (plurals, listed noun + ending) left out of the list.
+  + word list                                          0.765 / 0.898 / 0.826
+      news+encyclopedia 0.899/0.902/0.901, kdt 0.762/0.907/0.828, other 0.734/0.942/0.825
+      (сауда, аудан, үкімет, мекеме, чемпионат whole; қара-ды, баста-ды, сұра-ды)
+  + converb -п after vowels onto a listed verb of 2 syllables, талап тарап атырап себеп
+    as ROOTS                                           0.773 / 0.898 / 0.831
+      news+encyclopedia 0.909/0.903/0.906, kdt 0.769/0.908/0.833, other 0.738/0.943/0.828
+      random halves: F1 0.809
+  folded mode then                                     0.769 / 0.804 / 0.786
+Tried with the word list and rejected:
+  listed word not cut by a bare -н/-ын/-ің (алтын, орын): F1 -0.011, because the list
+    also holds жылын, адамын; converb -а/-е onto a listed verb: қала, сала, ата, баға,
+    жаза, кеме, түйе are verbs + -а too; preferring қара- over қар- under -ады: «ала-»
+    (алау, flame) is listed as a verb, and алады must stay «ал».
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 # Letters. «у» and «и» are both vowel-like and glide-like in Kazakh spelling; they count
 # as vowels (V) and as voiced (Z) so either reading of a suffix condition applies.
@@ -217,6 +242,8 @@ GROUPS: dict[str, dict] = {
             ("йды йді", "V", "present 3rd after vowels: ойлайды"),
             ("иды иді", "C", "present 3rd of ы/і verbs: оқиды"),
             ("ып іп", "C", "perfect converb: алып"),
+            ("п", "V", "converb after vowels: жасап; only onto a verb of the lexicon (not "
+                       "кітап, жауап) of two syllables (not «тап», «қап»)", "lex syl2"),
             ("са се", "*", "conditional: барса"),
             ("ыпты іпті", "C", "evidential: келіпті"),
             ("пты пті", "V", "evidential after vowels"),
@@ -254,19 +281,26 @@ GROUPS: dict[str, dict] = {
     },
 }
 
+# Groups whose suffixes attach to verbs: a stem they leave must be a verb of the lexicon
+# for the lexicon to vouch for it; the other groups leave nouns (and adjectives).
+VERBAL_GROUPS = frozenset({"FINITE", "PARTICIPLE", "PRESENT", "NEG", "VOICE", "PAST_COND",
+                           "PERSON_SHORT"})
+
 # Groups that may end a word (peeled first).
 OUTERMOST: tuple[str, ...] = (
     "PERSON", "PERSON_SHORT", "CASE", "POSS", "PLURAL", "NDERIV", "PARTICIPLE", "FINITE",
 )
 
 # Words that look suffixed but are not: they are never peeled further, whether they are
-# the whole word or what is left of it («қазақстан-да» stops at «қазақстан»).
+# the whole word or what is left of it («қазақстан-да» stops at «қазақстан»). талап,
+# тарап, атырап, себеп: nouns that read as converbs of тала-, тара-, атыра-, себе-.
 ROOTS: frozenset[str] = frozenset("""
     қазақстан өзбекстан қырғызстан тәжікстан түрікменстан ауғанстан пәкістан үндістан
     татарстан дағыстан
     өзге басқа бірге кейін дейін шейін сайын бойынша туралы арқылы қарай
     бүгін қандай мұндай сондай осындай ондай
     теңге
+    талап тарап атырап себеп
 """.split())
 
 # Final-consonant alternations undone on every stem: кітаб(ы) → кітап, жүрег(і) → жүрек,
@@ -283,3 +317,7 @@ ELISION_AFTER = "нзқкп"   # the final consonant after it
 # A stem ending in one of these takes suffixes of either harmony: к/г (front consonants)
 # after a back vowel in loans (банк-тің, парк-те); Russian surnames in -ев (Тоқаев-тың).
 HARMONY_FREE_ENDINGS = ("к", "г", "ев")
+
+# Word list from Debian's hunspell-kk (see data/kk_lexicon.LICENSE): nominal headwords, and
+# verb stems written with a trailing hyphen. It guides the choice among peelings.
+LEXICON_FILE = Path(__file__).with_name("data") / "kk_lexicon.txt"

@@ -84,3 +84,27 @@ def test_dev_gold_meets_the_bar() -> None:
 def test_dev_baselines() -> None:
     r = evaluate(DEV, lambda w: w[:5])
     assert round(r["recall"], 3) == 0.218 and round(r["precision"], 3) == 0.717
+
+
+def test_figures_by_source(tmp_path: Path) -> None:
+    from indexer.eval_stems import format_by_source, source_group, source_of
+    assert source_of("wikipedia.tagged.txt:12:340") == "wikipedia"
+    assert source_group("wikipedia-news") == "news_encyclopedic"
+    assert source_group("kdt") == "kdt" and source_group("Ер_Төстік") == "other"
+    gold = tmp_path / "tiny.conllu"
+    gold.write_text(TINY.replace("# sent_id = 1", "# sent_id = wikipedia.tagged.txt:1:0")
+                    .replace("# sent_id = 2", "# sent_id = kdt.tagged.txt:2:0"), encoding="utf-8")
+    r = evaluate(gold, first3, by_source=True)
+    news, kdt, other = (r["by_source"][k] for k in ("news_encyclopedic", "kdt", "other"))
+    assert (news["forms"], kdt["forms"], other["forms"]) == (6, 3, 0)
+    # sentence 1 alone: кітап 3 forms (3 pairs), бала 2 (1), балық 1; stems кіт 3, бал 3
+    assert news["recall"] == pytest.approx(1.0) and news["precision"] == pytest.approx(4 / 6)
+    assert "news_encyclopedic: recall=1.000" in format_by_source(r)
+
+
+@pytest.mark.skipif(not DEV.exists(), reason="dev gold not present")
+def test_dev_gold_news_part_meets_the_bar() -> None:
+    # Held-out gold is news, speeches and encyclopedia articles: that part must hold too.
+    r = evaluate(DEV, by_source=True)["by_source"]["news_encyclopedic"]
+    assert r["forms"] > 500
+    assert r["f1"] >= 0.85 and r["precision"] >= 0.85, r

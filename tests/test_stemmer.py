@@ -165,3 +165,47 @@ def test_news_vocabulary_keeps_a_vowel() -> None:
         assert s and (len(s) <= len(w))
         if any(ch in suffixes.VOWELS for ch in w):
             assert any(ch in suffixes.VOWELS for ch in s), (w, s)
+
+
+# -- the word list (indexer/data/kk_lexicon.txt, from hunspell-kk) ----------------------
+
+PLAIN = KazakhStemmer(lexicon=False)
+
+
+def test_word_list_is_shipped_with_its_licence() -> None:
+    assert suffixes.LEXICON_FILE.exists()
+    licence = suffixes.LEXICON_FILE.with_name("kk_lexicon.LICENSE").read_text(encoding="utf-8")
+    assert "MPL-1.1+" in licence and "Mussayeva" in licence
+    assert KK.has_lexicon and not PLAIN.has_lexicon
+
+
+def test_listed_nouns_are_not_cut_into_other_words() -> None:
+    # Without the list the shortest peeling wins: сау-да, ау-дан, үкім-ет-ін.
+    assert PLAIN.stemWord("сауда") == "сау" and KK.stemWord("сауда") == "сауда"
+    assert PLAIN.stemWord("аудан") == "ау" and KK.stemWord("аудан") == "аудан"
+    assert len({KK.stemWord(w) for w in ["чемпионат", "чемпионатын", "чемпионатының"]}) == 1
+    assert len({KK.stemWord(w) for w in ["үкімет", "үкіметін", "үкіметтің"]}) == 1
+    assert KK.stemWord("мекемесі") == "мекеме"
+
+
+def test_vowel_final_verbs_meet() -> None:
+    # бастап / бастады / басталды: -п after a vowel is taken only onto a listed verb.
+    assert {KK.stemWord(w) for w in ["бастап", "бастады", "басталды", "басталып"]} == {"баста"}
+    assert {KK.stemWord(w) for w in ["жасап", "жасалған", "жасайды"]} == {"жаса"}
+    for noun in ["кітап", "жауап", "талап", "тарап", "себеп", "мектеп", "есеп"]:
+        assert KK.stemWord(noun) == noun
+    assert stem("талабы") == "талап"
+
+
+def test_a_missing_word_list_falls_back_to_the_tables(tmp_path: Path) -> None:
+    from indexer.stemmer import load_lexicon
+    assert load_lexicon(tmp_path / "absent.txt") is None
+    bare = KazakhStemmer(lexicon=None)
+    assert not bare.has_lexicon
+    assert bare.stemWords(["сауда", "балалар"]) == PLAIN.stemWords(["сауда", "балалар"])
+
+
+def test_folded_mode_uses_the_word_list_too() -> None:
+    assert FOLDED.has_lexicon
+    for word in ["сауда", "аудан", "бастап", "бастады", "чемпионатын", "үкіметін"]:
+        assert FOLDED.stemWord(fold_kazakh(word)) == fold_kazakh(KK.stemWord(word))
