@@ -1,0 +1,507 @@
+"""The web front end over HTTP: a real waitress server in a thread, the real shipped index."""
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from conftest import CORPUS
+
+DOC = "nur-otan-strategy-2009-2012"
+WORD = "дағдарыс"
+SECURITY = {
+    "content-security-policy": "default-src 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+class Answer:
+    def __init__(self, status: int, headers: dict, body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def get(base: str, target: str, headers: dict | None = None, method: str = "GET") -> Answer:
+    """One request exactly as written (no redirects followed, no path normalisation)."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        conn.putrequest(method, target, skip_accept_encoding=True)
+        for k, v in (headers or {}).items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return Answer(resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read())
+    finally:
+        conn.close()
+
+
+def q(s: str) -> str:
+    return quote(s, safe="")
+
+
+def anchors(html: str) -> list[str]:
+    return re.findall(r'<li class="hit[^"]*" data-anchor="([^"]+)"', html)
+
+
+def assert_secure(a: Answer, where: str) -> None:
+    for name, start in SECURITY.items():
+        assert name in a.headers, f"no {name} on {where}"
+        assert a.headers[name].startswith(start), (where, name, a.headers[name])
+    assert b"Traceback" not in a.body and b'File "/' not in a.body, where
+
+
+# -- every route ------------------------------------------------------------------------
+
+ROUTES_200 = [
+    "/", "/search", f"/search?q={q(WORD)}", "/help", "/stats", f"/doc/{DOC}",
+    f"/doc/{DOC}?q={q(WORD)}&hl=64", f"/term?w={q(WORD)}", "/term",
+    f"/cite?doc={DOC}&n=64", f"/api/search?q={q(WORD)}", f"/api/term?w={q(WORD)}",
+    f"/api/doc/{DOC}", f"/api/cite?doc={DOC}&n=64", "/api/stats", "/api/openapi.json",
+    "/healthz", "/static/style.css", "/static/app.js",
+]
+
+
+@pytest.mark.parametrize("target", ROUTES_200)
+def test_every_route_answers_with_security_headers(live_server, target):
+    a = get(live_server, target)
+    assert a.status == 200, (target, a.body[:300])
+    assert_secure(a, target)
+    if target.startswith(("/api/", "/healthz")):
+        assert a.headers["content-type"].startswith("application/json")
+        a.json()
+    elif not target.startswith("/static/"):
+        assert a.headers["content-type"].startswith("text/html")
+        assert "<html lang=\"kk\">" in a.text
+
+
+def test_csp_is_strict_and_pages_have_no_inline_code(live_server):
+    csp = get(live_server, "/").headers["content-security-policy"]
+    for part in ["default-src 'none'", "script-src 'self'", "style-src 'self'",
+                 "img-src 'self' data:", "form-action 'self'", "base-uri 'none'",
+                 "frame-ancestors 'none'", "connect-src 'self'"]:
+        assert part in csp
+    assert "unsafe" not in csp
+    for target in ROUTES_200:
+        if target.startswith(("/api/", "/healthz", "/static/")):
+            continue
+        html = get(live_server, target).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), target
+        assert not re.search(r"<style\b", html), target
+        assert not re.search(r"\sstyle=", html), target
+        assert not re.search(r"\son[a-z]+=", html), target
+        assert not re.search(r"(src|href)=\"(https?:)?//", html), f"external resource on {target}"
+
+
+# -- search -----------------------------------------------------------------------------
+
+def test_search_page_shows_the_api_result(live_server):
+    api = get(live_server, f"/api/search?q={q(WORD)}").json()
+    assert api["total"] == 24
+    for key in ("query", "understood_as", "total", "took_ms", "hits", "facets", "suggestion"):
+        assert key in api
+    page = get(live_server, f"/search?q={q(WORD)}").text
+    assert f'data-total="{api["total"]}"' in page
+    assert anchors(page) == [h["anchor"] for h in api["hits"]]
+    # the query stays in the box
+    assert f'value="{WORD}"' in page
+    # every hit: title, section, paragraph number, highlighted snippet, links
+    for hit in api["hits"]:
+        assert f'/doc/{DOC}?q={q(WORD)}&amp;hl={hit["paragraph"]}#p{hit["paragraph"]}' in page
+        assert hit["permalink"].replace("&", "&amp;") in page
+        assert hit["highlight"] in page
+    assert page.count("<mark>") == sum(h["highlight"].count("<mark>") for h in api["hits"])
+    assert "<mark>дағдарыстың</mark>" in page or "<mark>дағдарыстан</mark>" in page
+
+
+def test_api_search_is_the_search_function(live_server, shipped_index):
+    from indexer.search import search
+    from indexer.store import open_index
+
+    api = get(live_server, f"/api/search?q={q(WORD)}&limit=7&offset=3").json()
+    direct = search(open_index(shipped_index), WORD, limit=7, offset=3)
+    api.pop("took_ms"), direct.pop("took_ms")
+    assert api == json.loads(json.dumps(direct))
+
+
+def test_paging_and_facets_are_plain_links(live_server):
+    page = get(live_server, f"/search?q={q(WORD)}&limit=5&offset=5").text
+    assert '<ol class="hits" start="6">' in page
+    assert len(anchors(page)) == 5
+    assert f'href="/search?q={q(WORD)}&amp;limit=5&amp;offset=10"' in page  # next
+    assert f'href="/search?q={q(WORD)}&amp;limit=5"' in page  # previous = first page
+    assert 'aria-current="page"' in page
+    # facet: hits per document, a doc= link
+    facet = f'href="/search?q={q(WORD)}&amp;doc={DOC}"'
+    assert facet in page
+    filtered = get(live_server, f"/search?q={q(WORD)}&doc={DOC}")
+    assert filtered.status == 200 and 'data-total="24"' in filtered.text
+    api = get(live_server, f"/api/search?q={q(WORD)}&doc=no-such-doc").json()
+    assert api["total"] == 0
+
+
+def test_partial_and_did_you_mean_notices(live_server):
+    partial = get(live_server, f"/search?q={q(WORD + ' экология')}")
+    assert partial.status == 200
+    assert get(live_server, f"/api/search?q={q(WORD + ' экология')}").json()["partial"] is True
+    assert 'class="notice"' in partial.text and "ішінара" in partial.text
+    typo = get(live_server, f"/search?q={q('дағдарс')}").text
+    suggestion = get(live_server, f"/api/search?q={q('дағдарс')}").json()["suggestion"]
+    assert suggestion
+    assert f'href="/search?q={q(suggestion)}"' in typo
+
+
+def test_empty_search_page_offers_example_queries(live_server):
+    page = get(live_server, "/").text
+    examples = re.findall(r'<ul class="examples">(.*?)</ul>', page, re.S)[0]
+    words = re.findall(r'href="/search\?q=([^"]+)"', examples)
+    assert len(words) >= 2
+    for w in words:
+        assert get(live_server, f"/api/search?q={w}").json()["total"] > 0
+
+
+def test_help_page_explains_the_syntax(live_server):
+    page = get(live_server, "/help").text
+    for example in ['"бастауыш партия ұйымдары"', "дағдарыс -экономика*", "=дағдарысқа",
+                    "дагдарыс", "dağdarys"]:
+        assert unescape(example) in unescape(page)
+    en = get(live_server, "/help?lang=en").text
+    assert "exact form" in en
+
+
+# -- documents, anchors, citations ------------------------------------------------------
+
+def test_document_view_marks_the_hit_paragraph(live_server):
+    page = get(live_server, f"/doc/{DOC}?q={q(WORD)}&hl=64").text
+    api = get(live_server, f"/api/doc/{DOC}?q={q(WORD)}").json()
+    assert len(re.findall(r'<section class="para[^"]*" id="p\d+"', page)) == len(api["paragraphs"])
+    target = re.search(r'<section class="([^"]*)" id="p64"', page)
+    assert target and "is-target" in target.group(1) and "is-hit" in target.group(1)
+    assert page.count('class="para is-hit') + page.count('class="para is-hit ') >= 1
+    hits = api["hits"]
+    assert len(hits) == len(re.findall(r'class="para is-hit', page))
+    # previous / next hit links around 64
+    i = hits.index(64)
+    assert f'href="#p{hits[i - 1]}"' in page and f'href="#p{hits[i + 1]}"' in page
+    # visible anchors and headings as h2/h3
+    assert 'href="#p64"' in page
+    assert re.search(r'<h[23] class="para-text">', page)
+    # marks only inside hit paragraphs; all from the api's highlight
+    for p in api["paragraphs"]:
+        if p.get("hit"):
+            assert p["highlight"] in page
+
+
+def test_old_anchor_redirects_to_current_paragraph(live_server, shipped_index):
+    from indexer.store import open_index
+
+    fp = open_index(shipped_index).docs[DOC]["fps"][63]
+    a = get(live_server, f"/p/{DOC}/64?h={fp}")
+    assert a.status == 302
+    assert a.headers["location"].endswith(f"/doc/{DOC}?hl=64#p64")
+    # an old number with the fingerprint of another paragraph goes where the text is now
+    moved = get(live_server, f"/p/{DOC}/10?h={fp}")
+    assert moved.status == 302 and moved.headers["location"].endswith("#p64")
+    assert get(live_server, f"/p/{DOC}/64?h=ffffffffffff").status == 404
+    assert get(live_server, f"/p/{DOC}/9999").status == 404
+    assert get(live_server, "/p/no-such-doc/1").status == 404
+    page = get(live_server, "/p/no-such-doc/1")
+    assert page.headers["content-type"].startswith("text/html")
+
+
+def test_citation_api_and_pages_agree(live_server, shipped_index):
+    from indexer.store import open_index
+
+    meta = open_index(shipped_index).docs[DOC]
+    c = get(live_server, f"/api/cite?doc={DOC}&n=64").json()
+    assert c["title"] == meta["title"]
+    assert c["paragraph"] == 64
+    assert c["url"] == f"{live_server}/p/{DOC}/64?h={meta['fps'][63]}"
+    assert c["url"] in c["text"] and meta["title"] in c["text"] and "64" in c["text"]
+    assert c["section"].startswith("ДАМУДЫҢ НЕГІЗГІ БАСЫМДЫҚТАРЫ")
+    assert c["bibtex"].startswith("@misc{") and c["url"] in c["bibtex"]
+    assert c["csl"]["URL"] == c["url"] and c["csl"]["title"] == meta["title"]
+    # the same text on the search page, the document page and the cite page
+    escaped = c["text"].replace("&", "&amp;").replace('"', "&#34;")
+    for target in (f"/search?q={q(WORD)}", f"/doc/{DOC}", f"/cite?doc={DOC}&n=64"):
+        assert escaped in get(live_server, target).text, target
+    # the permanent URL leads back to the paragraph
+    follow = get(live_server, urlsplit(c["url"]).path + "?" + urlsplit(c["url"]).query)
+    assert follow.status == 302 and follow.headers["location"].endswith("#p64")
+    assert get(live_server, f"/api/cite?doc={DOC}&n=9999").status == 404
+    assert get(live_server, f"/api/cite?doc={DOC}").status == 400
+
+
+def test_term_page_and_api(live_server):
+    api = get(live_server, f"/api/term?w={q(WORD)}").json()
+    page = get(live_server, f"/term?w={q(WORD)}").text
+    forms = [f["form"] for f in api["forms"]]
+    assert {"дағдарыс", "дағдарыстың", "дағдарысқа", "дағдарыстан"} <= set(forms)
+    for f in api["forms"]:
+        assert f'>{f["form"]} <span class="facet-count"' in page
+    assert len(re.findall(r'<li><span class="kwic-left">', page)) == len(api["lines"])
+    for line in api["lines"][:5]:
+        assert f'/doc/{DOC}?q={q(WORD)}&amp;hl={line["paragraph"]}#p{line["paragraph"]}' in page
+    assert get(live_server, f"/api/term?w={q('екі сөз')}").status == 400
+    assert get(live_server, "/api/term").status == 400
+
+
+def test_stats_and_openapi(live_server):
+    stats = get(live_server, "/api/stats").json()
+    assert stats["documents"] == 1 and stats["paragraphs"] > 100
+    assert stats["document_list"][0]["doc_id"] == DOC
+    assert f'href="/doc/{DOC}"' in get(live_server, "/stats").text
+    spec = get(live_server, "/api/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    for path in ("/api/search", "/api/term", "/api/doc/{doc_id}", "/api/cite", "/api/stats",
+                 "/healthz", "/api/openapi.json"):
+        assert path in spec["paths"], path
+    params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert params == {"q", "limit", "offset", "doc", "order"}
+
+
+def test_openapi_lists_every_api_route():
+    from webapp import create_app
+    from webapp.openapi import openapi_document
+
+    app = create_app({"INDEX_DIR": "/nonexistent"})
+    spec = openapi_document("http://x/")
+    routes = {re.sub(r"<([a-z_]+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()
+              if r.rule.startswith("/api/") or r.rule == "/healthz"}
+    assert routes == set(spec["paths"])
+
+
+# -- limits, errors, hostile input ------------------------------------------------------
+
+@pytest.mark.parametrize("target", [
+    "/doc/..%2F..%2Fetc%2Fpasswd", "/p/../x/1", "/doc/../../etc/passwd", "/api/doc/..%2Fx",
+    "/doc/..", "/doc/...", "/doc/UPPER", "/doc/a%00b", f"/p/{DOC}%2F..%2Fx/1", "/cite?doc=..%2Fx&n=1",
+    "/api/cite?doc=..%2F..%2Fetc&n=1", "/doc/" + "a" * 201,
+])
+def test_traversal_and_bad_ids_are_not_found(live_server, target):
+    a = get(live_server, target)
+    assert a.status == 404, target
+    assert_secure(a, target)
+    assert b"root:" not in a.body
+
+
+@pytest.mark.parametrize("qs", ["limit=0", "limit=101", "limit=abc", "offset=-1",
+                                "offset=10001", "order=sideways", "doc=..%2Fx", "limit=1.5"])
+def test_bad_parameters_are_400(live_server, qs):
+    for route in ("/search", "/api/search"):
+        a = get(live_server, f"{route}?q={q(WORD)}&{qs}")
+        assert a.status == 400, (route, qs)
+        assert_secure(a, route)
+        if route.startswith("/api"):
+            assert a.json()["message"]
+        else:
+            assert a.headers["content-type"].startswith("text/html")
+
+
+def test_limits_at_the_edges_are_fine(live_server):
+    assert get(live_server, f"/api/search?q={q(WORD)}&limit=100").json()["total"] == 24
+    assert get(live_server, f"/api/search?q={q(WORD)}&offset=10000").json()["hits"] == []
+
+
+def test_long_query_and_query_errors_are_friendly_400s(live_server):
+    long = get(live_server, "/search?q=" + q("а" * 1001))
+    assert long.status == 400 and "1000" in long.text
+    assert get(live_server, "/api/search?q=" + "a" * 1001).json()["message"]
+    bad = get(live_server, "/search?q=" + q('"'))
+    assert bad.status == 400 and "<form" in bad.text
+    assert "no words" in get(live_server, "/api/search?q=" + q('"')).json()["message"]
+    assert get(live_server, "/api/search").status == 400
+
+
+@pytest.mark.parametrize("target", ["/search?q=%FF", "/api/search?q=%C3%28", "/term?w=%ED%A0%80",
+                                    "/doc/%FF"])
+def test_invalid_utf8_is_400(live_server, target):
+    a = get(live_server, target)
+    assert a.status == 400, target
+    assert_secure(a, target)
+
+
+def test_error_pages_html_and_json(live_server):
+    page = get(live_server, "/nowhere")
+    assert page.status == 404 and page.headers["content-type"].startswith("text/html")
+    assert "<h1>" in page.text
+    api = get(live_server, "/api/nowhere")
+    assert api.status == 404 and api.json()["status"] == 404
+    post = get(live_server, "/api/search?q=x", method="POST")
+    assert post.status == 405 and post.json()["status"] == 405
+    assert get(live_server, "/search", method="POST").status == 405
+    for a in (page, api, post):
+        assert_secure(a, "error")
+
+
+def test_internal_errors_show_no_traceback(shipped_index, make_live_server, monkeypatch):
+    import webapp.data
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(webapp.data, "run_search", boom)
+    server = make_live_server(shipped_index)
+    for target, kind in ((f"/search?q={q(WORD)}", "text/html"),
+                         (f"/api/search?q={q(WORD)}", "application/json")):
+        a = get(server.url, target)
+        assert a.status == 500 and a.headers["content-type"].startswith(kind)
+        assert b"secret internal detail" not in a.body
+        assert_secure(a, target)
+
+
+# -- health, no index, language, logs, new generations -----------------------------------
+
+def test_healthz(live_server):
+    h = get(live_server, "/healthz").json()
+    assert h["status"] == "ok" and h["documents"] == 1 and h["paragraphs"] > 100
+    assert h["generation"] and 0 <= h["age_seconds"] < 3600
+
+
+def test_without_an_index_pages_say_how_to_make_one(tmp_path, make_live_server):
+    server = make_live_server(tmp_path / "nothing-here")
+    h = get(server.url, "/healthz")
+    assert h.status == 503 and h.json()["documents"] == 0
+    for target in ("/", f"/search?q={q(WORD)}", f"/doc/{DOC}", "/stats"):
+        a = get(server.url, target)
+        assert a.status == 503, target
+        assert "izde index" in a.text
+        assert_secure(a, target)
+    api = get(server.url, f"/api/search?q={q(WORD)}")
+    assert api.status == 503 and "izde index" in api.json()["command"]
+    assert get(server.url, "/help").status == 200
+
+
+def test_language_switch_is_remembered(live_server):
+    default = get(live_server, "/help")
+    assert '<html lang="kk">' in default.text and "set-cookie" not in default.headers
+    en = get(live_server, "/help?lang=en")
+    assert '<html lang="en">' in en.text
+    cookie = en.headers["set-cookie"]
+    assert cookie.startswith("lang=en") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    later = get(live_server, f"/search?q={q(WORD)}", headers={"Cookie": "lang=en"})
+    assert '<html lang="en">' in later.text and "Results: 24" in later.text
+    ru = get(live_server, "/?lang=ru", headers={"Cookie": "lang=en"})
+    assert '<html lang="ru">' in ru.text and ru.headers["set-cookie"].startswith("lang=ru")
+    assert "Найти" in ru.text
+    back = get(live_server, "/?lang=kk", headers={"Cookie": "lang=ru"})
+    assert '<html lang="kk">' in back.text and "Іздеу" in back.text
+    bogus = get(live_server, "/?lang=xx", headers={"Cookie": "lang=zz"})
+    assert '<html lang="kk">' in bogus.text
+    # the switch links keep the page and its query
+    assert f'href="/search?q={q(WORD)}&amp;lang=ru"' in later.text
+
+
+def test_every_interface_string_is_translated():
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "webapp" / "translations"
+    for lang in ("kk", "ru"):
+        with open(root / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
+            catalog = read_po(f)
+        untranslated = [m.id for m in catalog if m.id and not m.string]
+        assert not untranslated, (lang, untranslated)
+        fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+        assert not fuzzy, (lang, fuzzy)
+        for m in catalog:
+            if m.id:
+                wanted = sorted(re.findall(r"%\(\w+\)s", m.id))
+                assert sorted(re.findall(r"%\(\w+\)s", m.string)) == wanted, (lang, m.id)
+
+
+def test_request_log_has_path_status_time_but_no_query(live_server, caplog):
+    with caplog.at_level(logging.INFO, logger="izde.web"):
+        get(live_server, "/search?q=secretword")
+        get(live_server, "/api/search?q=secretword")
+    lines = [r.getMessage() for r in caplog.records if r.name == "izde.web"]
+    assert any(re.fullmatch(r"GET /search 200 \d+\.\dms", line) for line in lines), lines
+    assert any(re.fullmatch(r"GET /api/search 200 \d+\.\dms", line) for line in lines), lines
+    assert not any("secretword" in line for line in lines)
+
+
+def test_a_new_generation_is_served_without_restart(tmp_path, make_live_server):
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    server = make_live_server(index_dir)
+    word = "жаңаартефакт"
+    before = get(server.url, "/healthz").json()
+    assert get(server.url, f"/api/search?q={q(word)}").json()["total"] == 0
+    (corpus / "extra.txt").write_text(f"Бұл абзацта {word} деген сөз бар.\n", encoding="utf-8")
+    update_index([corpus], index_dir)
+    after = get(server.url, "/healthz").json()
+    assert after["generation"] != before["generation"]
+    assert after["documents"] == before["documents"] + 1
+    found = get(server.url, f"/api/search?q={q(word)}").json()
+    assert found["total"] == 1 and found["hits"][0]["doc_id"] == "extra"
+    assert word in get(server.url, f"/search?q={q(word)}").text
+
+
+# -- the one place HTML from the index is trusted ---------------------------------------
+
+def test_highlight_sanity_check():
+    from webapp.security import highlight_is_safe, safe_highlight
+
+    assert highlight_is_safe("a <mark>b</mark> &lt;script&gt;")
+    for bad in ["<script>alert(1)</script>", "<mark onclick=x>b</mark>", "<img src=x>",
+                "a < b", "<mark>b</mark><", "</p>", "<MARK>b</MARK>", "x > y"]:
+        assert not highlight_is_safe(bad), bad
+        assert "<" not in str(safe_highlight(bad, "fallback <b>")).replace("&lt;", "")
+
+
+def test_record_ids_with_capitals_are_served(tmp_path, make_live_server):
+    from indexer.store import update_index
+
+    corpus = tmp_path / "records"
+    corpus.mkdir()
+    (corpus / "records.jsonl").write_text(json.dumps(
+        {"id": "Doc_A1", "title": "Жазба", "text": "Бірінші абзац.\n\nЕкінші абзац."},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    update_index([corpus], tmp_path / "index")
+    server = make_live_server(tmp_path / "index")
+    assert get(server.url, "/api/stats").json()["document_list"][0]["doc_id"] == "Doc_A1"
+    assert get(server.url, "/doc/Doc_A1").status == 200
+    assert get(server.url, "/api/cite?doc=Doc_A1&n=1").json()["title"] == "Жазба"
+    assert get(server.url, "/p/Doc_A1/1").headers["location"].endswith("/doc/Doc_A1?hl=1#p1")
+
+
+
+def test_citation_formats_escape_and_localise():
+    import datetime as dt
+
+    from webapp import create_app
+    from webapp.citation import build_citation
+
+    app = create_app({"INDEX_DIR": "/nonexistent"})
+    for lang, para in (("kk", "12-абзац"), ("en", "paragraph 12"), ("ru", "абзац 12")):
+        with app.test_request_context(f"/?lang={lang}"):
+            app.preprocess_request()
+            c = build_citation(doc_id="plan", title="50% {жоспар} & $x_1", n=12,
+                               base_url="http://example.test/", fp="abc123",
+                               section=["I БӨЛІМ", "1. Кіріспе"], page=3,
+                               today=dt.date(2026, 1, 2))
+        assert c["url"] == "http://example.test/p/plan/12?h=abc123"
+        assert para in c["text"] and c["url"] in c["text"] and "2026-01-02" in c["text"]
+        assert "I БӨЛІМ › 1. Кіріспе" in c["text"]
+        assert r"title = {50\% \{жоспар\} \& \$x\_1}," in c["bibtex"]
+        assert c["bibtex"].count("{") - c["bibtex"].count(r"\{") == \
+            c["bibtex"].count("}") - c["bibtex"].count(r"\}")
+        assert c["csl"]["page"] == "3" and c["csl"]["locator"] == "12"

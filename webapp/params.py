@@ -1,0 +1,50 @@
+"""Reading request parameters once, the same way for a page and its JSON twin."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request
+from webapp.i18n import fast_gettext as _
+
+from webapp.security import (MAX_LIMIT, MAX_OFFSET, MAX_PARAGRAPH, BadRequest, int_arg,
+                             query_arg, valid_doc_id)
+
+ORDERS = ("relevance", "document")
+DEFAULT_LIMIT = 10
+
+
+@dataclass
+class SearchParams:
+    q: str
+    limit: int
+    offset: int
+    doc: str | None
+    order: str
+
+
+def search_params() -> SearchParams:
+    q = query_arg("q")
+    limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = int_arg("offset", 0, 0, MAX_OFFSET)
+    doc = request.args.get("doc") or None
+    if doc is not None and not valid_doc_id(doc):
+        raise BadRequest(_("doc must be a document id."))
+    order = request.args.get("order") or "relevance"
+    if order not in ORDERS:
+        raise BadRequest(_("order must be relevance or document."))
+    return SearchParams(q=q.strip(), limit=limit, offset=offset, doc=doc, order=order)
+
+
+def paragraph_arg(name: str = "n") -> int:
+    return int_arg(name, 0, 1, MAX_PARAGRAPH) if request.args.get(name) else 0
+
+
+def highlight_arg() -> int | None:
+    raw = request.args.get("hl")
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        return None  # only a visual mark: a bad value is ignored, not an error
+    return value if 1 <= value <= MAX_PARAGRAPH else None
