@@ -1,0 +1,1 @@
+"""Seeded, repeatable benchmarks; results under bench/out/ (see bench/README.md)."""

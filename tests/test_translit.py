@@ -1,0 +1,46 @@
+"""Latin-script Kazakh read as Cyrillic (query helper)."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.analysis import FoldAnalyzer, stem_word
+from indexer.normalize import has_kazakh_letters
+from indexer.translit import latin_to_cyrillic, looks_latin
+
+
+@pytest.mark.parametrize("latin, cyrillic", [
+    # official 2021 alphabet
+    ("dağdarys", "дағдарыс"), ("qoğam", "қоғам"), ("täuelsızdık", "тәуелсіздік"),
+    ("Qazaqstan", "қазақстан"), ("ūlt", "ұлт"), ("üi", "үй"), ("öner", "өнер"),
+    ("şahar", "шахар"), ("jol", "жол"), ("añyz", "аңыз"), ("bai", "бай"),
+    ("aityp", "айтып"), ("İnternet", "интернет"), ("çempion", "чемпион"),
+    # informal ASCII
+    ("dagdarys", "дагдарыс"), ("kogam", "когам"), ("zhol", "жол"), ("shahar", "шахар"),
+    ("chempion", "чемпион"), ("khabar", "хабар"), ("yasha", "яша"), ("yubilei", "юбилей"),
+    ("tiis", "тиис"),
+])
+def test_latin_to_cyrillic(latin, cyrillic):
+    assert latin_to_cyrillic(latin) == cyrillic
+
+
+@pytest.mark.parametrize("word", ["Алматы", "2009", "", "  ", "東京", "qoğam2"])
+def test_not_latin(word):
+    assert latin_to_cyrillic(word) is None
+    assert not looks_latin(word)
+
+
+def test_informal_reading_has_no_kazakh_letters():
+    for word in ["dagdarys", "kogam", "zhana", "ulttyk"]:
+        assert not has_kazakh_letters(latin_to_cyrillic(word))
+
+
+def test_informal_reading_meets_the_folded_field():
+    """dagdarystan -> дагдарыстан, folded-stemmed like «дағдарыстан» is in the index."""
+    fold = FoldAnalyzer()
+    indexed = [t.text for t in fold("Дағдарыстан шығу")]
+    query = [t.text for t in fold(latin_to_cyrillic("dagdarystan"), mode="query")]
+    assert query[0] == indexed[0]
+
+
+def test_official_reading_meets_the_stemmed_field():
+    assert stem_word(latin_to_cyrillic("dağdarystan")) == stem_word("дағдарыстан")
