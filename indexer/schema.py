@@ -13,7 +13,7 @@ def build_schema() -> Schema:
     """One Whoosh document per paragraph (headings included)."""
     return Schema(
         anchor=ID(stored=True, unique=True),          # "<doc id>#p<n>"
-        doc_id=ID(stored=True),
+        doc_id=ID(stored=True, sortable=True),        # sortable: facets, ordering
         n=NUMERIC(int, stored=True, sortable=True),   # paragraph number, reading order
         kind=ID(stored=True),                         # paragraph | heading
         text=TEXT(analyzer=KazakhAnalyzer(), phrase=True, stored=True),  # stems, positions

@@ -1,0 +1,632 @@
+"""The izde query language: user text -> a small syntax tree -> Whoosh queries.
+
+Reading is lenient (an unbalanced quote or bracket, a stray operator, a lone `*` are read
+as the user most likely meant or dropped); only input that cannot be searched at all
+raises `QueryError` with a message fit to show the user (HTTP 400).  The rules are written
+for users in docs/query-language.md; the limits below are quoted there.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+MAX_QUERY_CHARS = 1000      # longer input is refused, not truncated (it is not a search)
+MAX_TERMS = 64              # words, phrase words and filters together
+MAX_PREFIX_TERMS = 500      # index terms one `word*` may expand to (most frequent kept)
+PREFIX_SCAN = 5000          # index terms looked at while expanding one prefix
+MAX_DEPTH = 16              # nesting of parentheses; deeper brackets are ignored
+MAX_PHRASE_WORDS = 16
+
+FOLD_BOOST = 0.6            # a match typed without Kazakh letters ranks below the real spelling
+LATIN_BOOST = 0.8           # the Latin word itself (English text) below its Cyrillic reading
+
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+FIELDS = {"doc": "doc", "title": "title", "section": "section",
+          "құжат": "doc", "тақырып": "title", "бөлім": "section"}
+OR_WORDS = {"OR", "НЕМЕСЕ", "|"}
+OPEN_QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“", "”": "”"}
+CLOSE_QUOTES = set('"»”“')
+MINUS = "-−–"
+
+# Words that shape a question rather than name its subject.  In a query of several words
+# they are left out of the required words (a query of only such words keeps them).
+STOP_WORDS = frozenset("""
+қандай қандайы қандайға қай қайсы қайсысы қайсысын қайсыларын қайда қайдан қайдағы
+неше нешеу нешінші нешенші нешеге қанша қаншалықты кім кімнің кімге кімді кімдер кімнен
+не неге нені ненің немен неден несі нелер неліктен нешелер қашан қалай қалайша
+деп деген дегеніміз дегеніміз дегенді дейді дейміз дегенiмiз аталады атайды деп аталады
+және мен бен пен да де та те ма ме ба бе па пе ғой ғана ал бірақ немесе әлде яғни
+бұл сол осы ол олар оның мына ана үшін туралы арқылы бойынша сияқты секілді
+болады болып болған бола табылады жатады жатқан береді етеді
+""".split())
+
+
+class QueryError(ValueError):
+    """The query cannot be searched; the message says why (shown to the user, HTTP 400)."""
+
+
+# -- syntax tree ---------------------------------------------------------------------------
+
+@dataclass
+class Word:
+    text: str
+    mode: str = "plain"          # plain | exact | prefix
+    field: str | None = None     # None (paragraph text) | title | section
+
+
+@dataclass
+class Phrase:
+    words: list[str]
+
+
+@dataclass
+class DocFilter:
+    doc_id: str
+
+
+@dataclass
+class Not:
+    child: object
+
+
+@dataclass
+class And:
+    children: list
+
+
+@dataclass
+class Or:
+    children: list
+
+
+# -- reading the text ----------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """NFC, control and format characters to spaces, runs of spaces to one."""
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append(" ")
+        else:
+            out.append(ch)
+    return _SPACE.sub(" ", "".join(out)).strip()
+
+
+def _tokens(text: str) -> list[tuple]:
+    """("LP",) ("RP",) ("OR",) ("NEG",) ("PHRASE", words) ("WORD", raw)."""
+    toks: list[tuple] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == " ":
+            i += 1
+        elif ch == "(":
+            toks.append(("LP",))
+            i += 1
+        elif ch == ")":
+            toks.append(("RP",))
+            i += 1
+        elif ch in OPEN_QUOTES:
+            close = OPEN_QUOTES[ch]
+            j = i + 1
+            while j < n and text[j] != close and not (close == '"' and text[j] in CLOSE_QUOTES):
+                j += 1
+            toks.append(("PHRASE", text[i + 1:j]))
+            i = j + 1                      # an unclosed quote runs to the end
+        elif ch in MINUS and i + 1 < n and text[i + 1] not in " )" and (
+                not toks or i == 0 or text[i - 1] in " (" + MINUS):
+            toks.append(("NEG",))
+            i += 1
+        else:
+            j = i
+            while j < n and text[j] not in ' ()' and text[j] not in OPEN_QUOTES:
+                j += 1
+            raw = text[i:j]
+            toks.append(("OR",) if raw.upper() in OR_WORDS else ("WORD", raw))
+            i = j
+    return toks
+
+
+class _Parser:
+    def __init__(self, toks: list[tuple]) -> None:
+        self.toks = toks
+        self.i = 0
+        self.depth = 0
+
+    def peek(self) -> str | None:
+        return self.toks[self.i][0] if self.i < len(self.toks) else None
+
+    def parse(self):
+        nodes = []
+        while self.peek() is not None:
+            node = self.parse_or()
+            if node is not None:
+                nodes.append(node)
+            if self.peek() == "RP":           # a stray closing bracket
+                self.i += 1
+        return _simplify(And(nodes))
+
+    def parse_or(self):
+        items = [self.parse_and()]
+        while self.peek() == "OR":
+            self.i += 1
+            items.append(self.parse_and())
+        items = [x for x in items if x is not None]
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else Or(items)
+
+    def parse_and(self):
+        items = []
+        while self.peek() not in (None, "RP", "OR"):
+            node = self.parse_unary()
+            if node is not None:
+                items.append(node)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else And(items)
+
+    def parse_unary(self):
+        negations = 0
+        while self.peek() == "NEG":
+            self.i += 1
+            negations += 1
+        if negations and self.peek() in (None, "RP", "OR"):
+            return None
+        if self.peek() is None:
+            return None
+        atom = self.parse_atom()
+        if atom is None or negations % 2 == 0:
+            return atom
+        return Not(atom)
+
+    def parse_atom(self):
+        tok = self.toks[self.i]
+        self.i += 1
+        kind = tok[0]
+        if kind == "LP":
+            if self.depth >= MAX_DEPTH:
+                return None                   # too deep: the bracket is ignored
+            self.depth += 1
+            node = self.parse_or()
+            self.depth -= 1
+            if self.peek() == "RP":
+                self.i += 1
+            return node
+        if kind == "PHRASE":
+            words = [w for w in _SPACE.split(tok[1].strip()) if _has_word_char(w)]
+            if not words:
+                return None
+            if len(words) == 1:
+                return _word(words[0])
+            return Phrase(words)
+        if kind == "WORD":
+            return _word(tok[1])
+        return None                           # NEG handled above; stray RP/OR skipped
+
+
+def _has_word_char(s: str) -> bool:
+    return any(ch.isalnum() for ch in s)
+
+
+def _word(raw: str):
+    """One space-free chunk: `=form`, `word*`, `doc:ID`, `title:word`, or a plain word."""
+    if ":" in raw:
+        name, _, value = raw.partition(":")
+        fname = FIELDS.get(name.lower())
+        if fname and value:
+            if fname == "doc":
+                return DocFilter(value)
+            w = _word(value)
+            if isinstance(w, Word) and w.field is None:
+                w.field = fname
+                return w
+            return None
+    mode = "plain"
+    if raw.startswith("="):
+        raw = raw.lstrip("=")
+        mode = "exact"
+    if raw.endswith("*"):
+        raw = raw.rstrip("*")
+        mode = "prefix" if mode == "plain" else mode
+    raw = raw.strip("*?!.,;:'`^~")
+    if not _has_word_char(raw):
+        return None
+    return Word(raw, mode)
+
+
+def _simplify(node):
+    if isinstance(node, (And, Or)):
+        kids = [_simplify(k) for k in node.children]
+        kids = [k for k in kids if k is not None]
+        flat = []
+        for k in kids:
+            if type(k) is type(node):
+                flat.extend(k.children)
+            else:
+                flat.append(k)
+        if not flat:
+            return None
+        return flat[0] if len(flat) == 1 else type(node)(flat)
+    if isinstance(node, Not):
+        child = _simplify(node.child)
+        return Not(child) if child is not None else None
+    return node
+
+
+def _count_terms(node) -> int:
+    if isinstance(node, (And, Or)):
+        return sum(_count_terms(k) for k in node.children)
+    if isinstance(node, Not):
+        return _count_terms(node.child)
+    if isinstance(node, Phrase):
+        return len(node.words)
+    return 1
+
+
+def parse(text: str):
+    """The syntax tree of a query, or QueryError when there is nothing to search for."""
+    if not isinstance(text, str):
+        raise QueryError("The query must be text.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"The query is too long ({len(text)} characters; "
+                         f"at most {MAX_QUERY_CHARS}).")
+    tree = _Parser(_tokens(clean(text))).parse()
+    if tree is None:
+        raise QueryError("The query has no words to search for.")
+    if _count_terms(tree) > MAX_TERMS:
+        raise QueryError(f"The query has too many words (at most {MAX_TERMS}).")
+    for p in _walk(tree):
+        if isinstance(p, Phrase) and len(p.words) > MAX_PHRASE_WORDS:
+            raise QueryError(f"A phrase may have at most {MAX_PHRASE_WORDS} words.")
+    return tree
+
+
+def _walk(node):
+    yield node
+    if isinstance(node, (And, Or)):
+        for k in node.children:
+            yield from _walk(k)
+    elif isinstance(node, Not):
+        yield from _walk(node.child)
+
+
+# -- compiling to Whoosh ---------------------------------------------------------------------
+
+@dataclass
+class MatchTerms:
+    """What highlighting marks: a token matches if one of its forms is in these sets."""
+    stems: set = field(default_factory=set)       # `text` field terms
+    folds: set = field(default_factory=set)       # `fold` field terms
+    exact: set = field(default_factory=set)       # `exact` field terms
+    phrases: list = field(default_factory=list)   # lists of `text` stems, marked as runs
+
+    def empty(self) -> bool:
+        return not (self.stems or self.folds or self.exact or self.phrases)
+
+
+@dataclass
+class Compiled:
+    """One query ready to run."""
+    strict: wq.Query                  # every positive part required
+    loose: wq.Query | None            # fallback: any of the positive words (None: no fallback)
+    boost: wq.Query | None            # optional: title/section/proximity, never makes a match
+    understood_as: str
+    marks: MatchTerms
+    words: list                       # plain words as typed (for "did you mean")
+    notes: list                       # remarks for understood_as (ignored words, truncation)
+    pairs: list = field(default_factory=list)   # adjacent query stems: proximity bonus
+
+
+def has_kazakh_letters(word: str) -> bool:
+    return any(ch in KAZAKH_LETTERS for ch in word)
+
+
+def _has_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def _has_latin(word: str) -> bool:
+    return any(ch.isalpha() and ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in word)
+
+
+def _latin_to_cyrillic(word: str) -> str | None:
+    try:
+        from indexer.translit import latin_to_cyrillic
+    except ImportError:        # the transliteration module has not landed yet
+        return None
+    try:
+        return latin_to_cyrillic(word)
+    except Exception:          # a reading we cannot make is no reason to fail the search
+        return None
+
+
+class Compiler:
+    """Turns a syntax tree into Whoosh queries with the index's own analyzers."""
+
+    def __init__(self, schema, reader=None) -> None:
+        self.schema = schema
+        self.reader = reader
+        self.marks = MatchTerms()
+        self.words: list[str] = []
+        self.notes: list[str] = []
+
+    # analysis of one word with the analyzer of a field
+    def terms(self, fieldname: str, text: str) -> list[str]:
+        if fieldname not in self.schema:
+            return []
+        analyzer = self.schema[fieldname].analyzer
+        return [t.text for t in analyzer(text, mode="query") if t.text]
+
+    def _field_clause(self, fieldname: str, text: str, boost: float = 1.0):
+        """A word in one field: a term, or a phrase when the analyzer splits it."""
+        terms = self.terms(fieldname, text)
+        if not terms:
+            return None, []
+        if len(terms) == 1:
+            q = wq.Term(fieldname, terms[0], boost=boost)
+        elif self.schema[fieldname].format.supports("positions"):
+            q = wq.Phrase(fieldname, terms, boost=boost)
+        else:
+            q = wq.And([wq.Term(fieldname, t) for t in terms], boost=boost)
+        return q, terms
+
+    def variants(self, word: str) -> list[tuple[str, float]]:
+        """The spellings a typed word stands for: itself, and its Cyrillic reading if Latin."""
+        out = [(word, 1.0)]
+        if _has_latin(word) and not _has_cyrillic(word):
+            cyr = _latin_to_cyrillic(word)
+            if cyr and cyr != word:
+                out = [(cyr, 1.0), (word, LATIN_BOOST)]
+        return out
+
+    def plain(self, word: str, positive: bool):
+        subs, shown = [], []
+        for spelling, boost in self.variants(word):
+            q, terms = self._field_clause("text", spelling, boost)
+            if q is not None:
+                subs.append(q)
+                shown.append(_show("text", terms))
+                if positive:
+                    if len(terms) == 1:
+                        self.marks.stems.add(terms[0])
+                    else:
+                        self.marks.phrases.append(terms)
+            if _has_cyrillic(spelling) and not has_kazakh_letters(spelling):
+                q, fterms = self._field_clause("fold", spelling, boost * FOLD_BOOST)
+                if q is not None:
+                    subs.append(q)
+                    shown.append(_show("fold", fterms))
+                    if positive:
+                        self.marks.folds.update(fterms)
+        if not subs:
+            return None, ""
+        if positive:
+            self.words.append(word)
+        if len(subs) == 1:
+            return subs[0], shown[0]
+        return wq.Or(subs), "(" + " OR ".join(shown) + ")"
+
+    def exact(self, word: str, positive: bool):
+        terms = self.terms("exact", word)
+        if not terms:
+            return None, ""
+        if positive:
+            self.marks.exact.update(terms)
+        if len(terms) == 1:
+            return wq.Term("exact", terms[0]), f"exact:{terms[0]}"
+        return wq.And([wq.Term("exact", t) for t in terms]), _show("exact", terms)
+
+    def _expand(self, fieldname: str, prefix: str) -> tuple[list[str], bool]:
+        if self.reader is None:
+            return [], False
+        found = []
+        for i, t in enumerate(self.reader.expand_prefix(fieldname, prefix)):
+            if i >= PREFIX_SCAN:
+                break
+            found.append(t.decode("utf-8") if isinstance(t, bytes) else t)
+        truncated = len(found) >= PREFIX_SCAN
+        if len(found) > MAX_PREFIX_TERMS:
+            found.sort(key=lambda t: -self.reader.doc_frequency(fieldname, t))
+            found = found[:MAX_PREFIX_TERMS]
+            truncated = True
+        return found, truncated
+
+    def prefix(self, word: str, positive: bool):
+        terms = self.terms("exact", word)
+        if not terms:
+            return None, ""
+        pre = terms[-1]
+        forms, cut = self._expand("exact", pre)
+        subs = [wq.Term("exact", f) for f in forms]
+        folds: list[str] = []
+        if _has_cyrillic(word) and not has_kazakh_letters(word):
+            fterms = self.terms("fold", word)
+            if fterms:
+                folds, fcut = self._expand("fold", fterms[-1])
+                cut = cut or fcut
+                subs += [wq.Term("fold", f, boost=FOLD_BOOST) for f in folds]
+        shown = f"exact:{pre}* ({len(forms) + len(folds)} terms"
+        shown += f", cut to the {MAX_PREFIX_TERMS} most frequent)" if cut else ")"
+        if cut:
+            self.notes.append(f"{pre}* matches more than {MAX_PREFIX_TERMS} index terms; "
+                              f"the {MAX_PREFIX_TERMS} most frequent were searched")
+        if positive:
+            self.marks.exact.update(forms)
+            self.marks.folds.update(folds)
+        if not subs:
+            return wq.NullQuery, shown
+        return (subs[0] if len(subs) == 1 else wq.Or(subs)), shown
+
+    def field_word(self, word: Word):
+        q, terms = self._field_clause(word.field, word.text)
+        if q is None:
+            return None, ""
+        return q, _show(word.field, terms)
+
+    def phrase(self, words: list[str], positive: bool):
+        stems = []
+        for w in words:
+            spelled = self.variants(w)[0][0]
+            stems.extend(self.terms("text", spelled))
+        if not stems:
+            return None, ""
+        if len(stems) == 1:
+            if positive:
+                self.marks.stems.add(stems[0])
+            return wq.Term("text", stems[0]), _show("text", stems)
+        if positive:
+            self.marks.phrases.append(stems)
+        q = wq.Phrase("text", stems)
+        shown = 'text:"' + " ".join(stems) + '"'
+        folded = [w for w in words if not has_kazakh_letters(w) and _has_cyrillic(w)]
+        if folded and len(folded) == len(words):
+            # Typed without Kazakh letters: the fold field has no positions, so all the
+            # folded words in one paragraph stand in for the phrase.
+            fterms = [t for w in words for t in self.terms("fold", w)]
+            if fterms:
+                if positive:
+                    self.marks.folds.update(fterms)
+                q = wq.Or([q, wq.And([wq.Term("fold", t) for t in fterms], boost=FOLD_BOOST)])
+                shown = f"({shown} OR " + " AND ".join(f"fold:{t}" for t in fterms) + ")"
+        return q, shown
+
+    def node(self, node, positive: bool = True):
+        """(whoosh query or None, rendering)."""
+        if isinstance(node, Word):
+            if node.field:
+                return self.field_word(node)
+            if node.mode == "exact":
+                return self.exact(node.text, positive)
+            if node.mode == "prefix":
+                return self.prefix(node.text, positive)
+            return self.plain(node.text, positive)
+        if isinstance(node, Phrase):
+            return self.phrase(node.words, positive)
+        if isinstance(node, DocFilter):
+            return wq.Term("doc_id", node.doc_id), f"doc:{node.doc_id}"
+        if isinstance(node, Not):
+            q, shown = self.node(node.child, positive=not positive)
+            return (wq.Not(q) if q is not None else None), f"NOT {shown}"
+        if isinstance(node, Or):
+            parts = [self.node(k, positive) for k in node.children]
+            parts = [p for p in parts if p[0] is not None]
+            pos = [p for p in parts if not isinstance(p[0], wq.Not)]
+            if not pos:
+                return None, ""
+            # "a OR -b" has no clear meaning: the negations are dropped from an OR.
+            if len(pos) == 1:
+                return pos[0]
+            return wq.Or([p[0] for p in pos]), "(" + " OR ".join(p[1] for p in pos) + ")"
+        if isinstance(node, And):
+            return self.conj(node.children, positive)[:2]
+        raise QueryError("Unreadable query.")
+
+    def conj(self, children: list, positive: bool = True):
+        """An AND of clauses -> (strict query, rendering, positives, filters, negatives)."""
+        children = self._drop_stop_words(children)
+        pos, filters, neg = [], [], []
+        for k in children:
+            q, shown = self.node(k, positive)
+            if q is None:
+                continue
+            if isinstance(q, wq.Not):
+                neg.append((q.query, shown))
+            elif isinstance(k, DocFilter) or (isinstance(k, Word) and k.field):
+                filters.append((q, shown))
+            else:
+                pos.append((q, shown))
+        required = [p[0] for p in pos] + [f[0] for f in filters]
+        shown = " AND ".join([p[1] for p in pos] + [f[1] for f in filters] +
+                             [n[1] for n in neg])
+        if not required:
+            return None, shown, pos, filters, neg
+        q = required[0] if len(required) == 1 else wq.And(required)
+        if neg:
+            q = wq.AndNot(q, neg[0][0] if len(neg) == 1 else wq.Or([n[0] for n in neg]))
+        return q, shown, pos, filters, neg
+
+    def _drop_stop_words(self, children: list) -> list:
+        plain = [k for k in children if isinstance(k, Word) and k.mode == "plain"
+                 and not k.field]
+        stops = [k for k in plain if _lower(k.text) in STOP_WORDS]
+        if not stops or len(stops) == len(plain):
+            return children
+        self.notes.append("ignored: " + ", ".join(k.text for k in stops))
+        return [k for k in children if not any(k is s for s in stops)]
+
+
+def _lower(word: str) -> str:
+    return word.lower().replace("i", "і") if _has_cyrillic(word) else word.lower()
+
+
+def _show(fieldname: str, terms: list[str]) -> str:
+    if len(terms) == 1:
+        return f"{fieldname}:{terms[0]}"
+    return f'{fieldname}:"' + " ".join(terms) + '"'
+
+
+OR_ONLY = False             # (measurement switch) skip the AND step
+COORD_SCALE = None          # Whoosh coordination bonus for the fallback OR (None: off)
+FALLBACK = True             # AND first, then paragraphs with some of the words
+PROXIMITY = True            # bonus for query words standing close (search.PROXIMITY_*)
+TITLE_BOOST = 1.0
+SECTION_BOOST = 0.5
+
+
+def compile_query(tree, schema, reader=None, fallback: bool = True) -> Compiled:
+    """Whoosh queries for a parsed query: strict, fallback and optional boost parts."""
+    comp = Compiler(schema, reader)
+    loose = None
+    if isinstance(tree, And):
+        strict, shown, pos, filters, neg = comp.conj(tree.children)
+        if fallback and FALLBACK and len(pos) >= 2:
+            loose = wq.Or([p[0] for p in pos], scale=COORD_SCALE)
+            req = [f[0] for f in filters]
+            if req:
+                loose = wq.And([loose] + req)
+            if neg:
+                loose = wq.AndNot(loose, wq.Or([n[0] for n in neg]))
+            if OR_ONLY:
+                strict, loose = loose, None
+    else:
+        strict, shown = comp.node(tree)
+        if isinstance(strict, wq.Not):
+            strict = None
+    if strict is None:
+        raise QueryError("The query has no words to search for "
+                         "(a query of only excluded words finds nothing).")
+    boost, pairs = _boost_query(comp, schema)
+    notes = list(comp.notes)
+    if notes:
+        shown = f"{shown}  [{'; '.join(notes)}]"
+    return Compiled(strict=strict, loose=loose, boost=boost, understood_as=shown,
+                    marks=comp.marks, words=comp.words, notes=notes, pairs=pairs)
+
+
+def _boost_query(comp: Compiler, schema):
+    """Optional scoring: the words in the title or headings, and the words close together."""
+    subs = []
+    stems: list[str] = []
+    for w in comp.words:
+        spelled = comp.variants(w)[0][0]
+        stems.extend(comp.terms("text", spelled))
+    uniq = list(dict.fromkeys(stems))
+    if TITLE_BOOST and "title" in schema:
+        subs += [wq.Term("title", s, boost=TITLE_BOOST) for s in uniq]
+    if SECTION_BOOST and "section" in schema:
+        subs += [wq.Term("section", s, boost=SECTION_BOOST) for s in uniq]
+    pairs = []
+    if PROXIMITY and len(stems) >= 2:
+        pairs = [(a, b) for a, b in zip(stems, stems[1:]) if a != b]
+    if not subs:
+        return None, pairs
+    return (subs[0] if len(subs) == 1 else wq.Or(subs)), pairs

@@ -1,0 +1,130 @@
+"""The query language: parsing, leniency, limits; arbitrary input never raises but QueryError."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.query import (MAX_QUERY_CHARS, MAX_TERMS, And, DocFilter, Not, Or, Phrase,
+                           QueryError, Word, compile_query, parse)
+from indexer.schema import build_schema
+from indexer.search import search
+from indexer.store import open_index
+
+
+def test_plain_words_are_and():
+    assert parse("дағдарыс экономика") == And([Word("дағдарыс"), Word("экономика")])
+
+
+def test_operators():
+    tree = parse('"бастауыш партия" -экономика* =дағдарыстан title:стратегия doc:abc')
+    assert tree == And([Phrase(["бастауыш", "партия"]), Not(Word("экономика", "prefix")),
+                        Word("дағдарыстан", "exact"), Word("стратегия", field="title"),
+                        DocFilter("abc")])
+    assert parse("а OR б в") == Or([Word("а"), And([Word("б"), Word("в")])])
+    assert parse("(а OR б) в") == And([Or([Word("а"), Word("б")]), Word("в")])
+    assert parse("«Нұр Отан»") == Phrase(["Нұр", "Отан"])
+
+
+@pytest.mark.parametrize("q,expected", [
+    ('"бастауыш партия', Phrase(["бастауыш", "партия"])),     # unclosed quote
+    ("(дағдарыс", Word("дағдарыс")),                          # unclosed bracket
+    ("дағдарыс)", Word("дағдарыс")),                          # stray bracket
+    ("OR дағдарыс OR", Word("дағдарыс")),                      # stray operators
+    ("дағдарыс - экономика", And([Word("дағдарыс"), Word("экономика")])),  # lone minus
+    ("дағдарыс * ", Word("дағдарыс")),                         # lone star
+    ("--дағдарыс", Word("дағдарыс")),                          # double negation
+    ("Іс-әрекеттер", Word("Іс-әрекеттер")),                     # hyphen inside a word
+    ("дағ\x00дарыс\x07", And([Word("дағ"), Word("дарыс")])),  # control characters
+])
+def test_lenient(q, expected):
+    assert parse(q) == expected
+
+
+@pytest.mark.parametrize("q", ["", " ", "*", '""', "()", "OR", "-", "!!!", "\x00\x01"])
+def test_nothing_to_search(q):
+    with pytest.raises(QueryError):
+        parse(q)
+
+
+def test_limits():
+    with pytest.raises(QueryError, match="too long"):
+        parse("а" * (MAX_QUERY_CHARS + 1))
+    parse(" ".join(["сөз"] * MAX_TERMS))
+    with pytest.raises(QueryError, match="too many"):
+        parse(" ".join(["сөз"] * (MAX_TERMS + 1)))
+    parse("(" * 5000 if False else "(" * 400 + "сөз" + ")" * 400)   # deep brackets: no recursion error
+
+
+def test_only_negative_is_error():
+    with pytest.raises(QueryError):
+        compile_query(parse("-дағдарыс"), build_schema())
+
+
+def test_understood_as():
+    schema = build_schema()
+    assert compile_query(parse("дағдарыс"), schema).understood_as == "text:дағдарыс"
+    folded = compile_query(parse("дагдарыс"), schema).understood_as
+    assert "fold:" in folded
+    shown = compile_query(parse("қандай дағдарыс"), schema).understood_as
+    assert "ignored: қандай" in shown
+
+
+def test_stop_words_alone_are_kept():
+    comp = compile_query(parse("қандай"), build_schema())
+    assert "text:" in comp.understood_as
+
+
+QUERY_PIECES = st.sampled_from(list('"«»“”()-−*=:|ORNT doc title section ')
+                                 + list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі")
+                                 + list("abcdefgğıšäöüASDF0123456789")
+                                 + ["\x00", "\x07", "\u200b", "\u202e", "\ufeff", "\ud7ff",
+                                    "\n", "\t", "\r", "🙂", "̆", "OR ", "AND ", "NOT "])
+QUERIES = st.one_of(st.text(max_size=200),
+                    st.lists(QUERY_PIECES, max_size=200).map("".join),
+                    st.lists(st.sampled_from(["дағдарыс", "-", "*", '"', "(", ")", "OR",
+                                              "=", "doc:", "title:", "экономика*", " "]),
+                             max_size=80).map("".join))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(QUERIES)
+def test_parse_never_raises_other_errors(q):
+    try:
+        tree = parse(q)
+    except QueryError:
+        return
+    try:
+        compile_query(tree, build_schema())
+    except QueryError:
+        pass
+
+
+@pytest.fixture(scope="module")
+def handle(shipped_index):
+    h = open_index(shipped_index)
+    yield h
+    h.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[
+    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(q=QUERIES, limit=st.integers(-5, 120), offset=st.integers(-5, 10_050),
+       order=st.sampled_from(["relevance", "document", "x"]))
+def test_search_never_raises_other_errors(handle, q, limit, offset, order):
+    try:
+        r = search(handle, q, limit=limit, offset=offset, order=order)
+    except QueryError:
+        return
+    assert isinstance(r["total"], int) and len(r["hits"]) <= r["limit"]
+    for hit in r["hits"]:
+        assert "<script" not in hit["highlight"]
+
+
+@pytest.mark.parametrize("q", ["а" * 10_000, "сөз " * 3000, '"' * 999, "(" * 999,
+                               "-" * 999, "*" * 999, "\x00" * 999])
+def test_big_hostile_inputs(handle, q):
+    try:
+        search(handle, q)
+    except QueryError:
+        pass

@@ -1,0 +1,264 @@
+"""search(), term_view(), document_view() on the shipped paper indexed by the store."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer.search import (NotFound, QueryError, document_view, format_term_text, format_text,
+                            resolve_paragraph, search, term_view)
+from indexer.store import open_index, update_index
+
+REPO = Path(__file__).resolve().parent.parent
+PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
+CRISIS_LINES = [5, 13, 15, 19, 30, 43, 83, 85, 115, 117, 123, 127, 149, 152, 155, 184, 187,
+                218, 221, 237, 238, 240, 246, 248]
+MARKED = re.compile(r"<mark>(.*?)</mark>")
+
+
+@pytest.fixture(scope="module")
+def handle(shipped_index):
+    h = open_index(shipped_index)
+    yield h
+    h.close()
+
+
+@pytest.fixture(scope="module")
+def crisis_texts() -> set[str]:
+    lines = PAPER.read_text(encoding="utf-8").splitlines()
+    return {lines[i - 1].strip() for i in CRISIS_LINES}
+
+
+def _texts(result) -> list[str]:
+    return [h["text"] for h in result["hits"]]
+
+
+def _crisis_forms(text: str) -> list[str]:
+    return re.findall(r"[Дд]ағдарыс\w*", text)
+
+
+def test_crisis_finds_exactly_the_24_paragraphs_with_every_form_marked(handle, crisis_texts):
+    r = search(handle, "дағдарыс", limit=100)
+    assert r["total"] == 24
+    assert set(_texts(r)) == crisis_texts
+    assert r["partial"] is False
+    for hit in r["hits"]:
+        full = search(handle, f"doc:{hit['doc_id']} дағдарыс", limit=100)
+        assert full["total"] == 24
+        if len(hit["text"]) <= 400:
+            assert MARKED.findall(hit["highlight"]) == _crisis_forms(hit["text"])
+        else:  # a snippet keeps every mark
+            assert sorted(MARKED.findall(hit["highlight"])) == sorted(_crisis_forms(hit["text"]))
+
+
+@pytest.mark.parametrize("q", ["дагдарыс", "dağdarys", "dagdarys", "ДАҒДАРЫС"])
+def test_spellings_without_kazakh_letters_and_latin_find_the_same(handle, crisis_texts, q):
+    r = search(handle, q, limit=100)
+    assert set(_texts(r)) == crisis_texts, r["understood_as"]
+    assert all(MARKED.search(h["highlight"]) for h in r["hits"])
+
+
+def test_hit_fields_and_links(handle):
+    r = search(handle, "дағдарыс", limit=5)
+    assert set(r) >= {"query", "understood_as", "total", "took_ms", "hits", "facets",
+                      "suggestion", "partial", "limit", "offset"}
+    hit = r["hits"][0]
+    assert set(hit) >= {"doc_id", "doc_title", "paragraph", "anchor", "url", "permalink",
+                        "section", "page", "score", "text", "highlight", "kind"}
+    assert hit["anchor"] == f"{hit['doc_id']}#p{hit['paragraph']}"
+    assert hit["url"].startswith(f"/doc/{hit['doc_id']}?q=") and hit["url"].endswith(
+        f"#p{hit['paragraph']}")
+    assert hit["permalink"].startswith(f"/p/{hit['doc_id']}/{hit['paragraph']}?h=")
+    assert r["understood_as"] == "text:дағдарыс"
+
+
+def test_heading_is_a_hit(handle):
+    r = search(handle, "дағдарыс", limit=100)
+    kinds = {h["kind"] for h in r["hits"]}
+    assert "heading" in kinds
+
+
+def test_phrase_matches_inflections_not_other_orders(handle):
+    r = search(handle, '"бастауыш партия ұйымдары"', limit=100)
+    texts = _texts(r)
+    assert texts and all(re.search(r"[Бб]астауыш партия ұйым", t) for t in texts)
+    assert any(t.startswith("Бастауыш партия ұйымдарының міндеттері") for t in texts)
+    assert not any("Партияның бастауыш ұйымдары" in t and not re.search(
+        r"[Бб]астауыш партия ұйым", t) for t in texts)
+    loose = search(handle, "бастауыш партия ұйымдары", limit=100)
+    assert loose["total"] > r["total"]      # the words without the phrase find more
+
+
+def test_exclusion_drops_every_form(handle):
+    r = search(handle, "дағдарыс -экономика*", limit=100)
+    assert 0 < r["total"] < 24
+    for t in _texts(r):
+        assert "экономика" not in t.lower()
+
+
+def test_exact_form(handle):
+    r = search(handle, "=дағдарыстан", limit=100)
+    assert r["total"] > 0
+    for h in r["hits"]:
+        assert "дағдарыстан" in h["text"].lower()
+        assert {m.lower() for m in MARKED.findall(h["highlight"])} == {"дағдарыстан"}
+    assert r["total"] < 24
+
+
+def test_prefix_and_or(handle):
+    r = search(handle, "экономика*", limit=100)
+    assert r["total"] > 0
+    for h in r["hits"]:
+        assert "экономика" in h["text"].lower()
+    either = search(handle, "дағдарыс OR экономика*", limit=100)
+    assert either["total"] >= max(r["total"], 24)
+
+
+def test_doc_filter_and_facets(handle):
+    r = search(handle, "партия", limit=5)
+    assert sum(r["facets"].values()) == r["total"]
+    doc_id = r["hits"][0]["doc_id"]
+    only = search(handle, "партия", doc=doc_id, limit=5)
+    assert set(only["facets"]) == {doc_id}
+    assert search(handle, "партия", doc="no-such-doc")["total"] == 0
+    assert search(handle, f"doc:{doc_id} партия")["total"] == only["total"]
+
+
+def test_paging_and_document_order(handle):
+    all_hits = search(handle, "партия", limit=100)
+    assert all_hits["total"] > 20
+    p1 = search(handle, "партия", limit=10)
+    p2 = search(handle, "партия", limit=10, offset=10)
+    assert [h["anchor"] for h in p1["hits"] + p2["hits"]] == [
+        h["anchor"] for h in all_hits["hits"][:20]]
+    scores = [h["score"] for h in all_hits["hits"]]
+    assert scores == sorted(scores, reverse=True)
+    ordered = search(handle, "партия", limit=100, order="document")
+    keys = [(h["doc_id"], h["paragraph"]) for h in ordered["hits"]]
+    assert keys == sorted(keys)
+    assert ordered["total"] == all_hits["total"]
+
+
+def test_ties_in_document_order(handle):
+    r = search(handle, "дағдарыс", limit=100)
+    for a, b in zip(r["hits"], r["hits"][1:]):
+        if a["score"] == b["score"]:
+            assert (a["doc_id"], a["paragraph"]) < (b["doc_id"], b["paragraph"])
+
+
+def test_partial_flag(handle):
+    r = search(handle, "дағдарыс жирафтар", limit=10)
+    assert r["partial"] is True and r["total"] > 0
+    full = search(handle, "дағдарыс экономика", limit=10)
+    assert full["partial"] is False
+
+
+def test_all_words_rank_first(handle):
+    r = search(handle, "дағдарыс инновация", limit=100)
+    strict = search(handle, "дағдарыс AND инновация", limit=100)  # AND is read as a word
+    have_both = [h for h in r["hits"] if "инновац" in h["text"].lower()
+                 and "дағдарыс" in h["text"].lower()]
+    assert r["hits"][:len(have_both)] == have_both or not r["partial"]
+    assert strict["total"] >= 0
+
+
+def test_suggestion_for_misspelling(handle):
+    r = search(handle, "дағдарс", limit=10)
+    assert r["suggestion"] == "дағдарыс"
+    assert search(handle, "дағдарыс")["suggestion"] is None
+
+
+def test_highlight_escapes_html(tmp_path):
+    src = tmp_path / "docs"
+    src.mkdir()
+    (src / "x.txt").write_text("Дағдарыс <script>alert(1)</script> & «дағдарыстан» шығу.\n",
+                               encoding="utf-8")
+    update_index([src], tmp_path / "ix")
+    h = open_index(tmp_path / "ix")
+    try:
+        r = search(h, "дағдарыс")
+        hl = r["hits"][0]["highlight"]
+        assert "<script>" not in hl and "&lt;script&gt;" in hl and "&amp;" in hl
+        assert MARKED.findall(hl) == ["Дағдарыс", "дағдарыстан"]
+    finally:
+        h.close()
+
+
+@pytest.mark.parametrize("kwargs", [dict(limit=0), dict(limit=101), dict(offset=-1),
+                                    dict(offset=10_001), dict(order="random"),
+                                    dict(limit="x")])
+def test_bad_paging_is_query_error(handle, kwargs):
+    with pytest.raises(QueryError):
+        search(handle, "партия", **kwargs)
+
+
+@pytest.mark.parametrize("q", ["", "   ", "-партия", "(((", '"', "*", "x" * 1001,
+                               " ".join(["сөз"] * 65)])
+def test_unsearchable_is_query_error(handle, q):
+    with pytest.raises(QueryError):
+        search(handle, q)
+
+
+def test_term_view(handle):
+    r = term_view(handle, "дағдарыс")
+    forms = {f["form"]: f["count"] for f in r["forms"]}
+    assert {"дағдарыс", "дағдарыстан"} <= set(forms)
+    assert r["total"] == sum(forms.values())
+    assert r["paragraphs"] == 24
+    assert sum(d["count"] for d in r["documents"]) == r["total"]
+    assert len(r["lines"]) == r["total"]
+    for line in r["lines"]:
+        assert line["form"].lower().startswith("дағдарыс")
+        assert line["anchor"].endswith(f"#p{line['paragraph']}")
+    text = format_term_text(r)
+    assert "дағдарыстан" in text
+    with pytest.raises(QueryError):
+        term_view(handle, "")
+
+
+def test_document_view(handle):
+    r = search(handle, "дағдарыс", limit=1)
+    doc_id = r["hits"][0]["doc_id"]
+    d = document_view(handle, doc_id, q="дағдарыс")
+    ns = [p["n"] for p in d["paragraphs"]]
+    assert ns == sorted(ns) and ns[0] == 1
+    assert len(d["hits"]) == 24
+    for p in d["paragraphs"]:
+        assert p["anchor"] == f"{doc_id}#p{p['n']}"
+        assert bool(MARKED.search(p["highlight"])) == (p["n"] in d["hits"])
+    plain = document_view(handle, doc_id)
+    assert "hits" not in plain and plain["title"]
+    with pytest.raises(NotFound):
+        document_view(handle, "no-such-doc")
+
+
+def test_resolve_paragraph(handle):
+    hit = search(handle, "дағдарыс", limit=1)["hits"][0]
+    fp = hit["permalink"].split("?h=")[1]
+    assert resolve_paragraph(handle, hit["doc_id"], hit["paragraph"], fp) == hit["paragraph"]
+    assert resolve_paragraph(handle, hit["doc_id"], 1, fp) == hit["paragraph"]
+    assert resolve_paragraph(handle, "no-such-doc", 1) is None
+
+
+def test_format_text(handle):
+    r = search(handle, "дағдарыс", limit=3)
+    plain = format_text(r, color=False)
+    assert "[" in plain and "<mark>" not in plain
+    colored = format_text(r, color=True)
+    assert "\x1b[1m" in colored
+
+
+@pytest.mark.parametrize("q", ["дағдарыс", "партия экономика", "дагдарыс", "партия даму жыл",
+                               '"бастауыш партия" ұйым', "дағдарыс -экономика*"])
+def test_both_ranking_paths_agree(handle, monkeypatch, q):
+    """Scores summed over all postings, and Whoosh's top-N reranked: the same page."""
+    import indexer.search as S
+
+    direct = search(handle, q, limit=8)
+    monkeypatch.setattr(S, "SCORE_DIRECT", 0)
+    monkeypatch.setattr(S, "CACHE_MIN_DF", 1)
+    via_whoosh = search(handle, q, limit=8)
+    assert [(h["anchor"], h["score"]) for h in direct["hits"]] == [
+        (h["anchor"], h["score"]) for h in via_whoosh["hits"]]
+    assert direct["total"] == via_whoosh["total"] and direct["facets"] == via_whoosh["facets"]
