@@ -90,9 +90,10 @@ class Server:
 
     def __init__(self, index_dir: Path, threads: int = 8, port: int | None = None,
                  log_path: Path | None = None, env: dict | None = None,
-                 startup_timeout: float = 60.0) -> None:
+                 startup_timeout: float = 120.0, workers: int | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.threads = threads
+        self.workers = workers
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.log_path = log_path or OUT / f"serve-{self.port}.log"
@@ -109,6 +110,8 @@ class Server:
         self._log = open(self.log_path, "wb")
         cmd = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(self.index_dir),
                "--host", self.host, "--port", str(self.port), "--threads", str(self.threads)]
+        if self.workers:
+            cmd += ["--workers", str(self.workers)]
         env = dict(os.environ, **(self.env or {}))
         self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT,
                                      env=env)
@@ -185,6 +188,12 @@ class Client:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+def _default_workers() -> int:
+    from webapp.serve import default_workers
+
+    return default_workers()
 
 
 def search_path(q: str, api: bool) -> str:
@@ -275,7 +284,7 @@ def py_spy_record(pid: int, seconds: int, out: Path, exe: str = "py-spy"
         return None
     return subprocess.Popen([exe, "record", "--pid", str(pid), "--duration", str(seconds),
                              "--rate", "100", "--format", "raw", "--threads",
-                             "--output", str(out), "--nonblocking"],
+                             "--output", str(out), "--nonblocking", "--subprocesses"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -317,8 +326,9 @@ def run(args: argparse.Namespace) -> dict:
     queries = query_strings(args.seed)
     result: dict = {"bench": "load", "index": str(index_dir), "paragraphs": args.paragraphs
                     if not args.index else None, "server_threads": args.threads,
+                    "server_workers": args.workers or _default_workers(),
                     "queries": len(queries), "seed": args.seed, "machine": machine()}
-    with Server(index_dir, threads=args.threads) as server:
+    with Server(index_dir, threads=args.threads, workers=args.workers) as server:
         host, port = server.host, server.port
         # Warm-up: the first requests open the searcher and fill caches.
         single_client(host, port, queries[:30], api=True)
@@ -360,7 +370,8 @@ def run(args: argparse.Namespace) -> dict:
 def summary(r: dict) -> str:
     load = r["load"]
     lines = [
-        f"index {r['index']} ({r['queries']} queries, server threads {r['server_threads']})",
+        f"index {r['index']} ({r['queries']} queries, server: {r.get('server_workers')} "
+        f"worker processes x {r['server_threads']} threads)",
         f"{load['clients']} clients: {load['requests_done']} requests in {load['seconds']} s "
         f"= {load['throughput_rps']} req/s; p50 {load.get('p50_ms')} p95 {load.get('p95_ms')} "
         f"p99 {load.get('p99_ms')} ms; errors {load['errors']}",
@@ -383,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--paragraphs", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--clients", type=int, default=8)
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads per worker")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="izde serve worker processes (default: izde serve's own default)")
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--time-limit", type=float, default=300.0, help="seconds per load run")
     ap.add_argument("--repeats", type=int, default=1, help="load runs; the median is reported")

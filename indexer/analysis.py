@@ -14,7 +14,9 @@ Whoosh filter is a Python generator that costs time on every token:
 `CompoundFilter`'s work in its loop, and `NormalizeFilter` is the eight steps from
 `NFCFilter` to `LanguageFilter` plus the stem filter, with the whole result cached per raw
 word (and the paragraph's language). ``KazakhAnalyzer(fused=False)`` is the explicit chain
-above; the tests check that both give the same tokens.
+above; the tests check that both give the same tokens. At index time the schema's fields
+(`indexer.schema.KazakhText`) take their terms from `paragraph_terms`, one loop that makes the
+index-mode terms of all three analyzers at once (tests check it against the analyzers).
 
 Token attributes added by this module (besides Whoosh's text/pos/startchar/endchar):
 `context` (the analysed value, set by the tokenizer), `norm` (normalised surface form),
@@ -70,6 +72,7 @@ __all__ = [
     "PunctuationFilter", "LookalikeFilter", "AbbreviationFilter", "KazakhLowercaseFilter",
     "NumberFilter", "LanguageFilter", "NormalizeFilter", "KazakhStemFilter", "FoldStemFilter",
     "KazakhAnalyzer", "ExactAnalyzer", "FoldAnalyzer", "analyze", "stem_word", "index_terms",
+    "paragraph_terms", "ParagraphTerms",
     "fold_kazakh", "has_kazakh_letters", "is_abbreviation",
 ]
 
@@ -633,6 +636,119 @@ def FoldAnalyzer(fused: bool = True):  # noqa: N802
     if fused:
         return KazakhTokenizer(compounds="stem") | NormalizeFilter(then="fold")
     return _chain(KazakhTokenizer(), CompoundFilter(), *normalize_filters(), FoldStemFilter())
+
+
+# -- one pass for the index ----------------------------------------------------------------
+#
+# At index time a paragraph goes into `text` (KazakhAnalyzer, positions) and `exact`
+# (ExactAnalyzer), and the title and section of its document into `title` and `section`.
+# Running each analyzer as a Whoosh generator chain costs several Python calls per token
+# and field. `paragraph_terms` makes the same terms in one loop over the tokenizer's
+# pattern: per raw token (and paragraph language and capitals) one cached "plan" holds the
+# terms every analyzer makes of it, and its extra positions (compounds). The schema's
+# fields (`indexer.schema`) index from it; tests/test_schema_fields.py checks that it gives
+# exactly what the analyzers give.
+
+class ParagraphTerms(tuple):
+    """`stems`: {term: [positions]} as KazakhAnalyzer indexes the text; `exact`: {term:
+    count} as ExactAnalyzer does; `folds`: {term: count} as FoldAnalyzer does (None unless
+    asked for)."""
+
+    __slots__ = ()
+
+    def __new__(cls, stems: dict, exact: dict, folds: dict | None):
+        return tuple.__new__(cls, (stems, exact, folds))
+
+    stems = property(lambda self: self[0])
+    exact = property(lambda self: self[1])
+    folds = property(lambda self: self[2])
+
+
+_PLAN_CACHES = _Caches()
+
+
+def _compound_tokens(raw: str, exact: bool) -> tuple[list[tuple[int, str]], int]:
+    """[(position offset, text)] of the tokens `_expand_compound` makes of one raw token in
+    index mode, and the positions it takes beyond one."""
+    t = Token(positions=True, chars=False, mode="index")
+    t.text, t.pos, t.part, t.tokenized = raw, 0, "", True
+    gen = _expand_compound(t, exact)
+    out = []
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return out, stop.value or 0
+        out.append((t.pos, t.text))
+
+
+def _token_terms(raw: str, plang: str, caps: bool, folds: bool) -> tuple:
+    """(stem, exact, fold) of one raw token: `_analyze_token` for "stem", "" and "fold",
+    normalising once."""
+    norm, lang, nostem = _normalize_token(raw, plang, caps)
+    return (stem_token(norm, lang, nostem), norm,
+            fold_token(norm, lang, nostem) if folds else None)
+
+
+def _make_plan(raw: str, plang: str, caps: bool, folds: bool) -> tuple:
+    """(stem, exact, fold, extra) of one raw token: for a plain word the three terms and
+    extra=-1; for a compound or a word with a clitic [(offset, stem)], [exact terms],
+    [(offset, fold)] and the positions it takes beyond one."""
+    if raw.isalnum() or _SPLIT_CHARS.isdisjoint(raw):
+        return (*_token_terms(raw, plang, caps, folds), -1)
+    parts, extra = _compound_tokens(raw, exact=False)
+    eparts, _ = _compound_tokens(raw, exact=True)
+    terms = [(off, _token_terms(text, plang, caps, folds)) for off, text in parts]
+    stems = [(off, t[0]) for off, t in terms]
+    exact = [_normalize_token(text, plang, caps)[0] for _, text in eparts]
+    fold = [(off, t[2]) for off, t in terms] if folds else None
+    return stems, exact, fold, extra
+
+
+def paragraph_terms(value: str, folds: bool = False, para_lang: str = "") -> ParagraphTerms:
+    """The index-mode terms of `value` for the stemmed, exact (and folded) analyzers."""
+    plang = para_lang or paragraph_lang(value)
+    caps = len(value) > 5 and value.isupper()
+    cache = _PLAN_CACHES[(plang, caps, folds)]
+    get = cache.get
+    stems: dict[str, list[int]] = {}
+    exact: dict[str, int] = {}
+    fold: dict[str, int] | None = {} if folds else None
+    sget = stems.get
+    eget = exact.get
+    pos = 0
+    for m in TOKEN_RE.finditer(value):
+        raw = m.group()
+        plan = get(raw)
+        if plan is None:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            plan = cache[raw] = _make_plan(raw, plang, caps, folds)
+        s, e, f, extra = plan
+        if extra < 0:
+            lst = sget(s)
+            if lst is None:
+                stems[s] = [pos]
+            else:
+                lst.append(pos)
+            exact[e] = eget(e, 0) + 1
+            if f is not None:
+                fold[f] = fold.get(f, 0) + 1
+            pos += 1
+            continue
+        for off, term in s:
+            lst = sget(term)
+            if lst is None:
+                stems[term] = [pos + off]
+            else:
+                lst.append(pos + off)
+        for term in e:
+            exact[term] = eget(term, 0) + 1
+        if f is not None:
+            for _, term in f:
+                fold[term] = fold.get(term, 0) + 1
+        pos += 1 + extra
+    return ParagraphTerms(stems, exact, fold)
 
 
 # -- plain-function API --------------------------------------------------------------------

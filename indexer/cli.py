@@ -207,12 +207,16 @@ def term(word: str, index_dir: Path | None, as_json: bool) -> None:
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--threads", type=int, default=8, show_default=True)
-def serve(index_dir: Path | None, host: str, port: int, threads: int) -> None:
+@click.option("--threads", type=int, default=8, show_default=True,
+              help="Threads per worker process.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: $IZDE_WORKERS, else one per CPU, at most 4).")
+def serve(index_dir: Path | None, host: str, port: int, threads: int,
+          workers: int | None) -> None:
     """Serve the web front end and the JSON API with waitress."""
     from webapp.serve import serve as run
 
-    run(_index_dir(index_dir), host=host, port=port, threads=threads)
+    run(_index_dir(index_dir), host=host, port=port, threads=threads, workers=workers)
 
 
 if __name__ == "__main__":

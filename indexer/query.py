@@ -17,6 +17,7 @@ MAX_QUERY_CHARS = 1000      # longer input is refused, not truncated (it is not 
 MAX_TERMS = 64              # words, phrase words and filters together
 MAX_PREFIX_TERMS = 500      # index terms one `word*` may expand to (most frequent kept)
 PREFIX_SCAN = 5000          # index terms looked at while expanding one prefix
+MAX_QUERY_PREFIX_TERMS = 2000   # index terms all the prefixes of one query expand to together
 MAX_DEPTH = 16              # nesting of parentheses; deeper brackets are ignored
 MAX_PHRASE_WORDS = 16
 
@@ -358,6 +359,9 @@ class Compiler:
         self.marks = MatchTerms()
         self.words: list[str] = []
         self.notes: list[str] = []
+        # A prefix repeated in one query is expanded once; all of them share one budget.
+        self._expanded: dict[tuple[str, str], tuple[list[str], bool]] = {}
+        self._prefix_budget = MAX_QUERY_PREFIX_TERMS
 
     # analysis of one word with the analyzer of a field
     def terms(self, fieldname: str, text: str) -> list[str]:
@@ -426,18 +430,33 @@ class Compiler:
         return wq.And([wq.Term("exact", t) for t in terms]), _show("exact", terms)
 
     def _expand(self, fieldname: str, prefix: str) -> tuple[list[str], bool]:
+        """The index terms of `fieldname` starting with `prefix`, the most frequent first
+        when there are too many, and whether some were left out."""
+        key = (fieldname, prefix)
+        if key in self._expanded:
+            return self._expanded[key]
         if self.reader is None:
             return [], False
-        found = []
-        for i, t in enumerate(self.reader.expand_prefix(fieldname, prefix)):
-            if i >= PREFIX_SCAN:
-                break
-            found.append(t.decode("utf-8") if isinstance(t, bytes) else t)
-        truncated = len(found) >= PREFIX_SCAN
-        if len(found) > MAX_PREFIX_TERMS:
-            found.sort(key=lambda t: -self.reader.doc_frequency(fieldname, t))
-            found = found[:MAX_PREFIX_TERMS]
+        # Term frequencies are read while walking the term list of each segment, not looked
+        # up one by one afterwards (that costs a seek per term).
+        freq: dict[str, int] = {}
+        scanned = 0
+        truncated = False
+        for leaf, _ in self.reader.leaf_readers():
+            for text, info in leaf.iter_prefix(fieldname, prefix):
+                if scanned >= PREFIX_SCAN:
+                    truncated = True
+                    break
+                scanned += 1
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                freq[word] = freq.get(word, 0) + info.doc_frequency()
+        cap = min(MAX_PREFIX_TERMS, self._prefix_budget)
+        found = sorted(freq)
+        if len(found) > cap:
+            found = sorted(found, key=lambda t: -freq[t])[:cap]
             truncated = True
+        self._prefix_budget -= len(found)
+        self._expanded[key] = (found, truncated)
         return found, truncated
 
     def prefix(self, word: str, positive: bool):
@@ -454,11 +473,13 @@ class Compiler:
                 folds, fcut = self._expand("fold", fterms[-1])
                 cut = cut or fcut
                 subs += [wq.Term("fold", f, boost=FOLD_BOOST) for f in folds]
+        kept = max(len(forms), len(folds))
         shown = f"exact:{pre}* ({len(forms) + len(folds)} terms"
-        shown += f", cut to the {MAX_PREFIX_TERMS} most frequent)" if cut else ")"
+        shown += f", cut to the {kept} most frequent)" if cut else ")"
         if cut:
-            self.notes.append(f"{pre}* matches more than {MAX_PREFIX_TERMS} index terms; "
-                              f"the {MAX_PREFIX_TERMS} most frequent were searched")
+            self.notes.append(f"{pre}* matches more than {kept} index terms; the {kept} most "
+                              f"frequent were searched (at most {MAX_PREFIX_TERMS} a prefix, "
+                              f"{MAX_QUERY_PREFIX_TERMS} for all the prefixes of a query)")
         if positive:
             self.marks.exact.update(forms)
             self.marks.folds.update(folds)
@@ -518,7 +539,7 @@ class Compiler:
             return (wq.Not(q) if q is not None else None), f"NOT {shown}"
         if isinstance(node, Or):
             parts = [self.node(k, positive) for k in node.children]
-            parts = [p for p in parts if p[0] is not None]
+            parts = _unique([p for p in parts if p[0] is not None])
             pos = [p for p in parts if not isinstance(p[0], wq.Not)]
             if not pos:
                 return None, ""
@@ -544,6 +565,8 @@ class Compiler:
                 filters.append((q, shown))
             else:
                 pos.append((q, shown))
+        # A clause typed twice counts once (its rendering says all it searches).
+        pos, filters, neg = _unique(pos), _unique(filters), _unique(neg)
         required = [p[0] for p in pos] + [f[0] for f in filters]
         shown = " AND ".join([p[1] for p in pos] + [f[1] for f in filters] +
                              [n[1] for n in neg])
@@ -562,6 +585,17 @@ class Compiler:
             return children
         self.notes.append("ignored: " + ", ".join(k.text for k in stops))
         return [k for k in children if not any(k is s for s in stops)]
+
+
+def _unique(parts: list[tuple]) -> list[tuple]:
+    """`(query, rendering)` pairs with repeated renderings left out, first kept."""
+    seen: set[str] = set()
+    out = []
+    for p in parts:
+        if p[1] not in seen:
+            seen.add(p[1])
+            out.append(p)
+    return out
 
 
 def _lower(word: str) -> str:
@@ -626,7 +660,12 @@ def _boost_query(comp: Compiler, schema):
         subs += [wq.Term("section", s, boost=SECTION_BOOST) for s in uniq]
     pairs = []
     if PROXIMITY and len(stems) >= 2:
-        pairs = [(a, b) for a, b in zip(stems, stems[1:]) if a != b]
+        # Closeness counts in either order, so a pair typed twice ("a b a") counts once.
+        seen: set[frozenset] = set()
+        for a, b in zip(stems, stems[1:]):
+            if a != b and frozenset((a, b)) not in seen:
+                seen.add(frozenset((a, b)))
+                pairs.append((a, b))
     if not subs:
         return None, pairs
     return (subs[0] if len(subs) == 1 else wq.Or(subs)), pairs

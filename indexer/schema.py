@@ -1,31 +1,138 @@
 """The Whoosh schema of the paragraph index, and how one paragraph fills it."""
 from __future__ import annotations
 
+from whoosh import formats
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.system import pack_uint
 
-from indexer.analysis import ExactAnalyzer, FoldAnalyzer, KazakhAnalyzer
+from indexer.analysis import (ExactAnalyzer, FoldAnalyzer, KazakhAnalyzer, ParagraphTerms,
+                              paragraph_terms)
 from indexer.documents import Document, Paragraph
 
 SECTION_SEPARATOR = " › "
+#: Is there a `fold` field (stems without Kazakh letters)? Read by `KazakhText`.
+FOLD_FIELD = True
+
+_ANALYZERS = {"stem": KazakhAnalyzer, "exact": ExactAnalyzer, "fold": FoldAnalyzer}
+
+
+class KazakhText(TEXT):
+    """A TEXT field analysed with one of izde's analyzers (`kind` "stem": KazakhAnalyzer,
+    "exact": ExactAnalyzer, "fold": FoldAnalyzer).
+
+    At index time its terms come from `analysis.paragraph_terms`, one pass that makes the
+    terms of all three analyzers: the paragraph is tokenised once for `text`, `exact` (and
+    `fold`), and a title or section (`repeats=True`: the same value on every paragraph of a
+    document) is analysed once per document. Queries and highlighting use `analyzer` as
+    usual; tests/test_schema_fields.py checks that `index()` gives exactly what Whoosh's
+    `TEXT.index` gives with that analyzer."""
+
+    def __init__(self, kind: str = "stem", phrase: bool = True, stored: bool = False,
+                 repeats: bool = False) -> None:
+        super().__init__(analyzer=_ANALYZERS[kind](), phrase=phrase, stored=stored)
+        self.kind = kind
+        self.repeats = repeats
+
+    def index(self, value, **kwargs):
+        if type(value) is not str or (kwargs and kwargs != {"mode": "index"}):
+            return TEXT.index(self, value, **kwargs)
+        terms = _terms_of(value, getattr(self, "repeats", False))
+        kind = getattr(self, "kind", "stem")
+        fb = self.format.field_boost
+        if kind == "stem":
+            if type(self.format) is formats.Positions:
+                enc = _positions_encoder(self.format)
+                return [(t.encode("utf-8"), len(p), len(p) * fb, enc(p))
+                        for t, p in terms.stems.items()]
+            if type(self.format) is formats.Frequency:
+                return [(t.encode("utf-8"), len(p), len(p) * fb, pack_uint(len(p)))
+                        for t, p in terms.stems.items()]
+        elif type(self.format) is formats.Frequency:
+            counts = terms.exact if kind == "exact" else terms.folds
+            if counts is not None:
+                return [(t.encode("utf-8"), n, n * fb, pack_uint(n)) for t, n in counts.items()]
+        return TEXT.index(self, value, **kwargs)
+
+
+# The last paragraph's terms (shared by its text, exact and fold fields, indexed one after
+# the other), and the terms of recent titles and sections.
+_LAST: tuple = (None, None)
+_REPEATED: dict[str, ParagraphTerms] = {}
+_REPEATED_LIMIT = 512
+
+
+def _terms_of(value: str, repeats: bool) -> ParagraphTerms:
+    global _LAST
+    if repeats:
+        terms = _REPEATED.get(value)
+        if terms is None:
+            if len(_REPEATED) >= _REPEATED_LIMIT:
+                _REPEATED.clear()
+            terms = _REPEATED[value] = paragraph_terms(value, folds=FOLD_FIELD)
+        return terms
+    last = _LAST
+    if last[0] is value or last[0] == value:
+        return last[1]
+    terms = paragraph_terms(value, folds=FOLD_FIELD)
+    _LAST = (value, terms)
+    return terms
+
+
+class _PositionsEncoder:
+    """`formats.Positions.encode` with its results cached (most terms occur once in a
+    paragraph, at one of a few hundred positions)."""
+
+    def __init__(self, fmt) -> None:
+        self.encode = fmt.encode
+        self.single: dict[int, bytes] = {}
+        self.multi: dict[tuple, bytes] = {}
+
+    def __call__(self, poslist: list[int]) -> bytes:
+        if len(poslist) == 1:
+            p = poslist[0]
+            v = self.single.get(p)
+            if v is None:
+                v = self.single[p] = self.encode(poslist)
+            return v
+        key = tuple(poslist)
+        v = self.multi.get(key)
+        if v is None:
+            if len(self.multi) > 100_000:
+                self.multi.clear()
+            v = self.multi[key] = self.encode(poslist)
+        return v
+
+
+_ENCODERS: dict[int, _PositionsEncoder] = {}
+
+
+def _positions_encoder(fmt) -> _PositionsEncoder:
+    enc = _ENCODERS.get(id(fmt))
+    if enc is None or enc.encode.__self__ is not fmt:
+        enc = _ENCODERS[id(fmt)] = _PositionsEncoder(fmt)
+    return enc
 
 
 def build_schema() -> Schema:
     """One Whoosh document per paragraph (headings included)."""
-    return Schema(
+    fields = dict(
         anchor=ID(stored=True, unique=True),          # "<doc id>#p<n>"
         doc_id=ID(stored=True, sortable=True),        # sortable: facets, ordering
-        n=NUMERIC(int, stored=True, sortable=True),   # paragraph number, reading order
-        kind=ID(stored=True),                         # paragraph | heading
-        text=TEXT(analyzer=KazakhAnalyzer(), phrase=True, stored=True),  # stems, positions
-        exact=TEXT(analyzer=ExactAnalyzer(), phrase=False),    # surface forms, for =word
-        fold=TEXT(analyzer=FoldAnalyzer(), phrase=False),      # stems without Kazakh letters
-        title=TEXT(analyzer=KazakhAnalyzer(), phrase=False, stored=True),
-        section=TEXT(analyzer=KazakhAnalyzer(), phrase=False, stored=True),
-        page=NUMERIC(int, stored=True),
-        lang=ID(stored=True),
-        fp=ID(stored=True),                           # paragraph fingerprint
+        # paragraph number, reading order; one term per value (never range-queried)
+        n=NUMERIC(int, stored=True, sortable=True, shift_step=0),
+        kind=STORED(),                                # paragraph | heading
+        text=KazakhText("stem", phrase=True, stored=True),    # stems, positions
+        exact=KazakhText("exact", phrase=False),              # surface forms, for =word
+        title=KazakhText("stem", phrase=False, stored=True, repeats=True),
+        section=KazakhText("stem", phrase=False, stored=True, repeats=True),
+        page=NUMERIC(int, stored=True, shift_step=0),
+        lang=STORED(),
+        fp=STORED(),                                  # paragraph fingerprint
         url=STORED(),
     )
+    if FOLD_FIELD:
+        fields["fold"] = KazakhText("fold", phrase=False)  # stems without Kazakh letters
+    return Schema(**fields)
 
 
 def paragraph_fields(doc: Document, para: Paragraph) -> dict:
@@ -38,13 +145,14 @@ def paragraph_fields(doc: Document, para: Paragraph) -> dict:
         kind=para.kind,
         text=para.text,
         exact=para.text,
-        fold=para.text,
         title=doc.title,
         section=section,
         lang=doc.lang or "",
         fp=para.fp,
         url=doc.url or "",
     )
+    if FOLD_FIELD:
+        fields["fold"] = para.text
     if para.page is not None:
         fields["page"] = para.page
     return fields

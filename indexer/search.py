@@ -7,21 +7,22 @@ the contract in docs/design.md.
 from __future__ import annotations
 
 import heapq
-import threading
-from collections import OrderedDict
-from array import array
-from bisect import bisect_left
 import html
+import os
 import re
+import threading
 import time
-from operator import itemgetter
-from collections import Counter
+from bisect import bisect_left
+from collections import Counter, OrderedDict
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 from whoosh import query as wq
 
+from indexer import ranker as ranker_mod
 from indexer.highlight import highlight, tokens
+from indexer.ranker import Ranker, Run, Unsupported, decode_postings, slots_of_bits
 from indexer.query import (Compiled, QueryError, clean, compile_query, has_kazakh_letters,
                            parse)
 
@@ -41,33 +42,70 @@ class NotFound(LookupError):
 
 
 # -- handle access ---------------------------------------------------------------------------
+# Searches in one process take turns (SEARCH_CONCURRENCY at a time): they are CPU-bound
+# Python, so running more at once gains nothing under the GIL, and every Whoosh searcher
+# open at the same time holds its own in-memory copy of the segment files (Whoosh's
+# BufferFile copies the mapped file into a BytesIO): about the index's size per searcher.
+# Taking turns also serves short searches waiting behind a long one sooner than sharing the
+# CPU would (lower 95th-percentile latency under load).  $IZDE_SEARCH_CONCURRENCY overrides.
+
+def _concurrency() -> int:
+    raw = os.environ.get("IZDE_SEARCH_CONCURRENCY", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+SEARCH_CONCURRENCY = _concurrency()
+_TURNS = threading.BoundedSemaphore(SEARCH_CONCURRENCY)
+
 
 @contextmanager
-def _searcher(handle):
-    opener = getattr(handle, "searcher", None)
-    if opener is not None:
-        with opener() as s:
-            yield s
-    else:
-        with handle.ix.searcher() as s:
-            yield s
+def searcher(handle):
+    """A Whoosh searcher of the handle for this caller, when its turn comes."""
+    with _TURNS:
+        opener = getattr(handle, "searcher", None)
+        if opener is not None:
+            with opener() as s:
+                yield s
+        else:
+            with handle.ix.searcher() as s:
+                yield s
+
+
+_searcher = searcher
 
 
 def _docs(handle) -> dict:
     return getattr(handle, "docs", None) or {}
 
 
-_CACHES: dict = {}
+_CACHES: OrderedDict = OrderedDict()
+_CACHES_LOCK = threading.Lock()
+PER_INDEX = 2       # handles (generations) of one index folder with caches: the live one and
+                    # the one that requests in flight may still use after a switch
+MAX_CACHES = 16
 
 
 def _cache(handle) -> dict:
-    """Per handle and generation: memoised data that only changes with the index."""
-    key = (id(handle.ix), getattr(handle, "generation", None))
+    """Per handle and generation: memoised data that only changes with the index (the
+    ranker's layout and decoded postings can take hundreds of MB on a large index, so an
+    older generation's are let go once newer ones are in use)."""
+    folder = getattr(handle, "index_dir", None)
+    key = (str(folder) if folder is not None else None, id(handle.ix),
+           getattr(handle, "generation", None))
     c = _CACHES.get(key)
-    if c is None:
-        if len(_CACHES) > 8:
-            _CACHES.clear()
-        c = _CACHES[key] = {"ix": handle.ix}
+    if c is not None:
+        return c
+    with _CACHES_LOCK:
+        c = _CACHES.get(key)
+        if c is None:
+            if key[0] is not None:
+                same = [k for k in _CACHES if k[0] == key[0]]
+                while len(same) >= PER_INDEX:
+                    _CACHES.pop(same.pop(0), None)
+            while len(_CACHES) >= MAX_CACHES:
+                _CACHES.popitem(last=False)
+            # (the index object is kept so that its id is not reused while cached)
+            c = _CACHES[key] = {"ix": handle.ix}
     return c
 
 
@@ -87,370 +125,86 @@ def _validate(limit, offset, order) -> tuple[int, int]:
     return limit, offset
 
 
-# -- matching documents as sets ---------------------------------------------------------------
-# Whoosh finds the top hits fast (it skips blocks that cannot enter the top N), but counting
-# every match for `total` and `facets` through its matchers costs ~5 µs a posting in Python.
-# Here the matching set is computed from raw posting blocks with C-level set operations.
+# -- matching, counting, ranking -----------------------------------------------------------
+# The work is done by indexer.ranker over raw postings (bit sets for matching and counting,
+# BM25 summed with MaxScore pruning for ranking); Whoosh's own top-N search stays as the
+# reference path (tests compare the two) and for query shapes the ranker does not model.
 
-def term_postings(reader, fieldname: str, text: str, weights: bool = False,
-                  values: list | None = None) -> tuple[list[int], list[float]]:
-    """Global docnums (and term frequencies) of one term's postings, deleted docs left out.
-
-    With a `values` list, the raw posting values (encoded positions) are appended to it,
-    aligned with the docnums (they come with the same decoded blocks, at no extra cost)."""
-    from whoosh.matching.wrappers import FilterMatcher
-
-    out_ids: list[int] = []
-    out_w: list[float] = []
-    for leaf, base in reader.leaf_readers():
-        if (fieldname, text) not in leaf:
-            continue
-        m = leaf.postings(fieldname, text)
-        deleted = None
-        if isinstance(m, FilterMatcher):
-            deleted, m = m._ids, m.child
-        ids: list[int] = []
-        wts: list[float] = []
-        vals: list = []
-        raw_values = values is not None and getattr(m, "_fixedsize", 0) in (None, -1)
-        if all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_goto", "_lastblock",
-                                       "_nextoffset")):
-            while True:
-                if m._ids is None:
-                    m._read_ids()
-                ids.extend(m._ids)
-                if weights:
-                    if m._weights is None:
-                        m._read_weights()
-                    wts.extend(m._weights)
-                if raw_values:
-                    vals.extend(m._data[2])
-                if m._lastblock:
-                    break
-                m._goto(m._nextoffset)
-        else:                                   # another codec: the slow, public way
-            while m.is_active():
-                ids.append(m.id())
-                if weights:
-                    wts.append(m.weight())
-                m.next()
-        if values is not None and len(vals) != len(ids):
-            vals = [None] * len(ids)            # unknown layout: positions read on demand
-        if deleted:
-            keep = [i for i, d in enumerate(ids) if d not in deleted]
-            ids = [ids[i] for i in keep]
-            wts = [wts[i] for i in keep] if weights else wts
-            vals = [vals[i] for i in keep] if values is not None else vals
-        out_ids.extend(map(base.__add__, ids) if base else ids)
-        out_w.extend(wts)
-        if values is not None:
-            values.extend(vals)
-    return out_ids, out_w
+def term_postings(reader, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+    """Global docnums and term frequencies of one term's postings, deleted docs left out."""
+    ids, tfs, _blocks, _raw = decode_postings(reader, fieldname, text)
+    return ids, tfs
 
 
 def term_docnums(reader, fieldname: str, text: str) -> list[int]:
     return term_postings(reader, fieldname, text)[0]
 
 
-POSTINGS_CACHE = 4_000_000   # postings of frequent terms kept decoded, per index generation
-CACHE_MIN_DF = 1_000          # terms in fewer paragraphs are cheap to read every time
+CACHE_MIN_DF = ranker_mod.CACHE_MIN_DF   # terms in fewer paragraphs are read every time
+FACETS = 20              # documents listed in `facets` by default (the most hits first)
+MAX_FACETS = 1_000       # the most a caller may ask for
+_RANKER_LOCK = threading.Lock()
 
 
-class _PostingsCache:
-    """Decoded postings (docnums, frequencies) of frequent terms, least recently used out.
-
-    Whoosh stores postings as pickled blocks; reading every block of a term found in 10 % of
-    the paragraphs costs more than the rest of a search.  Frequent terms recur in most
-    queries, so their decoded arrays are kept (about 8 bytes a posting)."""
-
-    def __init__(self, budget: int = POSTINGS_CACHE) -> None:
-        self.budget = budget
-        self.size = 0
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def bm25(self, handle, searcher, fieldname: str, text: str):
-        """The term's bm25 per posting, cached next to its postings."""
-        key = ("bm25", fieldname, text)
-        with self.lock:
-            got = self.items.get(key)
-            if got is not None:
-                self.items.move_to_end(key)
-                return got[0]
-        ids, tfs = self.get(searcher.reader(), fieldname, text)
-        vals = array("f", _term_bm25(handle, searcher, fieldname, text, ids, tfs))
-        with self.lock:
-            if key not in self.items and len(vals) <= self.budget:
-                self.items[key] = (vals, None)
-                self.size += len(vals)
-                self._shrink()
-        return vals
-
-    def _shrink(self) -> None:
-        while self.size > self.budget and self.items:
-            _, (old, _) = self.items.popitem(last=False)
-            self.size -= len(old)
-
-    def get(self, reader, fieldname: str, text: str):
-        key = (fieldname, text)
-        with self.lock:
-            got = self.items.get(key)
-            if got is not None:
-                self.items.move_to_end(key)
-                return got
-        ids, wts = term_postings(reader, fieldname, text, weights=True)
-        got = (array("i", ids), array("f", wts))
-        with self.lock:
-            if key not in self.items and len(ids) <= self.budget:
-                self.items[key] = got
-                self.size += len(ids)
-                self._shrink()
-        return got
-
-
-class _Memo(dict):
-    """Postings read during one search call, so counting and scoring read them once."""
-
-    def __init__(self, shared: _PostingsCache | None = None) -> None:
-        super().__init__()
-        self.shared = shared
-
-    def postings(self, reader, fieldname: str, text: str) -> tuple[list[int], list[float]]:
-        key = (fieldname, text)
-        got = self.get(key)
-        if got is not None:
-            return got[:2]
-        if self.shared is not None and reader.doc_frequency(fieldname, text) >= CACHE_MIN_DF:
-            ids, wts = self.shared.get(reader, fieldname, text)
-            self[key] = (ids, wts, None)          # no positions kept for these
-            return ids, wts
-        return self.full(reader, fieldname, text)[:2]
-
-    def bm25(self, handle, searcher, fieldname: str, text: str):
-        key = ("bm25", fieldname, text)
-        got = self.get(key)
-        if got is None:
-            reader = searcher.reader()
-            if (self.shared is not None
-                    and reader.doc_frequency(fieldname, text) >= CACHE_MIN_DF):
-                got = self.shared.bm25(handle, searcher, fieldname, text)
-            else:
-                ids, tfs = self.postings(reader, fieldname, text)
-                got = _term_bm25(handle, searcher, fieldname, text, ids, tfs)
-            self[key] = got
-        return got
-
-    def full(self, reader, fieldname: str, text: str) -> tuple[list[int], list[float], list]:
-        key = (fieldname, text)
-        got = self.get(key)
-        if got is None:
-            vals: list = []
-            ids, wts = term_postings(reader, fieldname, text, weights=True, values=vals)
-            got = self[key] = (ids, wts, vals)
-        return got
-
-
-def docset(searcher, q: wq.Query, memo: _Memo | None = None) -> set[int]:
-    """The docnums a query matches (same semantics as Whoosh's matchers)."""
-    reader = searcher.reader()
-    if memo is None:
-        memo = _Memo()
-    if isinstance(q, wq.Term):
-        return set(memo.postings(reader, q.fieldname, q.text)[0])
-    if isinstance(q, wq.AndMaybe):
-        return docset(searcher, q.a, memo)
-    if isinstance(q, wq.AndNot):
-        return docset(searcher, q.a, memo) - docset(searcher, q.b, memo)
-    if isinstance(q, wq.Or):
-        out: set[int] = set()
-        for sub in q.subqueries:
-            out |= docset(searcher, sub, memo)
-        return out
-    if isinstance(q, wq.And):
-        subs = sorted(q.subqueries, key=lambda sq: sq.estimate_size(reader))
-        nots = [sq for sq in subs if isinstance(sq, wq.Not)]
-        pos = [sq for sq in subs if not isinstance(sq, wq.Not)]
-        out = docset(searcher, pos[0], memo) if pos else set(reader.all_doc_ids())
-        for sub in pos[1:]:
-            if not out:
-                break
-            out &= docset(searcher, sub, memo)
-        for sub in nots:
-            out -= docset(searcher, sub.query, memo)
-        return out
-    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return set()
-    # Phrases and anything else: Whoosh's own matcher (phrases only visit the intersection).
-    return set(q.docs(searcher))
-
-
-def _doc_columns(handle, searcher) -> tuple[list, list]:
-    """Per generation: docnum -> doc_id, and docnum -> rank in (doc_id, n) order."""
+def _ranker(handle, searcher) -> Ranker:
+    """The generation's ranker (layout and caches), made once."""
     cache = _cache(handle)
-    cols = cache.get("columns")
-    if cols is None:
-        reader = searcher.reader()
-        total = reader.doc_count_all()
-        if reader.has_column("doc_id") and reader.has_column("n"):
-            seen: dict = {}                     # one str object per document, not per paragraph
-            ids = [seen.setdefault(d, d.decode("utf-8") if isinstance(d, bytes) else d)
-                   for d in reader.column_reader("doc_id")]
-            ns = list(reader.column_reader("n"))
-        else:
-            ids, ns = [""] * total, [0] * total
-            for docnum, f in reader.iter_docs():
-                ids[docnum], ns[docnum] = f.get("doc_id", ""), f.get("n", 0)
-        order = sorted(range(total), key=lambda i: (ids[i], ns[i]))
-        rank = array("l", bytes(8 * total)) if total else array("l")
-        for r, docnum in enumerate(order):
-            rank[docnum] = r
-        cols = cache["columns"] = (ids, rank)
-    return cols
+    r = cache.get("ranker")
+    if r is None:
+        with _RANKER_LOCK:
+            r = cache.get("ranker")
+            if r is None:
+                r = None
+                if _PREPARED:
+                    r = _PREPARED.get(_generation_key(handle))
+                    if r is None:           # the index moved on: let that one go
+                        _PREPARED.clear()
+                if r is None:
+                    r = Ranker(searcher)
+                cache["ranker"] = r
+    return r
 
 
-# -- ranking -----------------------------------------------------------------------------------
-# BM25F with Whoosh's formula, idf and stored field lengths, computed over raw postings:
-# for queries made of terms (And/Or/AndNot/AndMaybe trees) the score of a paragraph is the
-# sum of boost x bm25 over the terms it contains, exactly what Whoosh's matchers add up,
-# at a fraction of the cost.  Phrases go through Whoosh itself.
-
-BM25_B = 0.75
-BM25_K1 = 1.2
+def warm_caches(handle, seconds: float = 10.0) -> int:
+    """Prepare a generation for searching (layout, decoded postings of its most frequent
+    terms) within about `seconds`; returns how many terms were loaded."""
+    with _searcher(handle) as s:
+        return _ranker(handle, s).warm(s, seconds)
 
 
-def _leaves(q: wq.Query, boost: float = 1.0) -> list[tuple[str, str, float]] | None:
-    """(field, term, boost) of every scoring term, or None when the query has a phrase etc."""
-    b = boost * getattr(q, "boost", 1.0)
-    if isinstance(q, wq.Term):
-        return [(q.fieldname, q.text, b)]
-    if isinstance(q, wq.AndNot):
-        return _leaves(q.a, b)
-    if isinstance(q, (wq.AndMaybe,)):
-        a, c = _leaves(q.a, b), _leaves(q.b, b)
-        return None if a is None or c is None else a + c
-    if isinstance(q, (wq.And, wq.Or)) and not getattr(q, "scale", None):
-        out: list = []
-        for sub in q.subqueries:
-            if isinstance(sub, wq.Not):
-                continue
-            leaves = _leaves(sub, b)
-            if leaves is None:
-                return None
-            out += leaves
-        return out
-    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return []
-    return None
+_PREPARED: dict = {}     # generation folder -> a ranker made before worker processes forked
 
 
-def _length_norms(handle, searcher, fieldname: str) -> array | None:
-    """Per generation: docnum -> K1 * ((1 - B) + B * length / average length)."""
-    cache = _cache(handle)
-    key = ("norms", fieldname)
-    norms = cache.get(key)
-    if norms is None:
-        field = searcher.schema[fieldname] if fieldname in searcher.schema else None
-        if field is None or not field.scorable:
-            return None
-        reader = searcher.reader()
-        avg = searcher.avg_field_length(fieldname) or 1
-        k1, b = BM25_K1, BM25_B
-        norms = array("d")
-        for leaf, _base in reader.leaf_readers():
-            lengths = _leaf_lengths(leaf, fieldname)
-            norms.extend(k1 * ((1 - b) + b * (fl or 1) / avg) for fl in lengths)
-        cache[key] = norms
-    return norms
+def _generation_key(handle) -> str | None:
+    path = getattr(handle, "path", None)
+    return str(Path(path).resolve()) if path is not None else None
 
 
-def _leaf_lengths(leaf, fieldname: str) -> list[int]:
-    """Field lengths of every document of one segment (bulk read of Whoosh's length column)."""
-    n = leaf.doc_count_all()
+def prepare_for_workers(index_dir, seconds: float) -> int:
+    """In the process that forks the web workers: build and warm the live generation's
+    ranker once; every worker then starts with it (shared copy-on-write pages) instead of
+    each building and warming its own.  The index itself is closed again (each worker opens
+    its own).  Returns how many terms were loaded."""
+    from indexer.store import open_index
+
+    handle = open_index(Path(index_dir))
     try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        from whoosh.util.numeric import byte_to_length
-
-        col = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if col is not None:
-            table = [byte_to_length(i) for i in range(256)]
-            raw = list(col)
-            if len(raw) == n:
-                return [table[x] if isinstance(x, int) else table[ord(x)] for x in raw]
-    except Exception:  # noqa: BLE001 - another codec: the public, slower way
-        pass
-    dfl = leaf.doc_field_length
-    return [dfl(d, fieldname, 1) for d in range(n)]
+        n = warm_caches(handle, seconds)
+        made = _cache(handle).get("ranker")
+        key = _generation_key(handle)
+        _PREPARED.clear()
+        if made is not None and key is not None:
+            _PREPARED[key] = made
+    finally:
+        handle.close()
+        _CACHES.clear()
+    return n
 
 
-def _term_bm25(handle, searcher, fieldname: str, text: str, ids, tfs) -> list | array:
-    """bm25 of one term in each of its postings (boost 1), aligned with `ids`."""
-    norms = _length_norms(handle, searcher, fieldname)
-    if norms is None:                          # unscorable (ID) field: the weight counts
-        return list(tfs)
-    c = searcher.idf(fieldname, text) * (BM25_K1 + 1)
-    return [c * tf / (tf + norms[d]) for d, tf in zip(ids, tfs)]
-
-
-def _accumulate(handle, searcher, leaves, scores: dict, only: set | None,
-                memo: _Memo) -> None:
-    """Add boost x bm25 of each term to `scores` (restricted to `only` when given)."""
-    reader = searcher.reader()
-    for fieldname, text, boost in leaves:
-        ids, _ = memo.postings(reader, fieldname, text)
-        if not ids:
-            continue
-        vals = memo.bm25(handle, searcher, fieldname, text)
-        if boost != 1.0:
-            vals = [boost * v for v in vals]
-        if only is None and not scores:
-            scores.update(zip(ids, vals))
-            continue
-        get = scores.get
-        if only is None:
-            for d, v in zip(ids, vals):
-                scores[d] = get(d, 0.0) + v
-        else:
-            for d, v in zip(ids, vals):
-                if d in only:
-                    scores[d] = get(d, 0.0) + v
-
-
-def _positions(searcher, fieldname: str, text: str, docnums: list[int], memo: "_Memo"
-               ) -> dict[int, list[int]]:
-    """Token positions of one term in a few documents (for the proximity bonus)."""
-    out: dict[int, list[int]] = {}
-    reader = searcher.reader()
-    ids, _, vals = memo.full(reader, fieldname, text)
-    if not ids:
-        return out
-    decode = searcher.schema[fieldname].format.decoder("positions")
-    for d in docnums:
-        i = bisect_left(ids, d)
-        if i < len(ids) and ids[i] == d and vals and vals[i] is not None:
-            out[d] = decode(vals[i])
-    if vals is None:                            # a cached frequent term: skip to each doc
-        out = _positions_by_skipping(reader, fieldname, text, docnums)
-    return out
-
-
-def _positions_by_skipping(reader, fieldname: str, text: str, docnums: list[int]
-                           ) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for leaf, base in reader.leaf_readers():
-        if (fieldname, text) not in leaf:
-            continue
-        top = base + leaf.doc_count_all()
-        mine = sorted(d for d in docnums if base <= d < top)
-        if not mine:
-            continue
-        m = leaf.postings(fieldname, text)
-        for d in mine:
-            if not m.is_active():
-                break
-            m.skip_to(d - base)
-            if m.is_active() and m.id() == d - base:
-                out[d] = m.value_as("positions")
-    return out
+def _run_for(handle, searcher) -> Run:
+    run = _ranker(handle, searcher).run(searcher)
+    run.min_df = CACHE_MIN_DF
+    return run
 
 
 PROXIMITY_WINDOW = 4       # words apart (either order) that count as "close together"
@@ -458,26 +212,41 @@ PROXIMITY_WEIGHT = 1.0     # bonus per close pair, times the pair's mean idf (me
 PROXIMITY_RERANK = 50      # the proximity bonus is computed for this many top candidates
 
 
-def _proximity(searcher, pairs: list[tuple[str, str]], docnums: list[int], memo: "_Memo"
-               ) -> dict[int, float]:
+def _proximity(run: Run, pairs: list[tuple[str, str]], slots: list[int]) -> dict[int, float]:
     """Bonus for each query word pair standing within PROXIMITY_WINDOW words."""
     bonus: dict[int, float] = {}
+    docnum_of = run.layout.docnum_of
+    searcher = run.searcher
     cache: dict[str, dict] = {}
+
+    def where(stem: str) -> dict:
+        """slot -> positions of the stem, for the candidates that contain it."""
+        got = cache.get(stem)
+        if got is None:
+            td = run.term("text", stem)
+            ids, n = td.ids, len(td.ids)
+            have = []
+            for s in slots:
+                j = bisect_left(ids, s)
+                if j < n and ids[j] == s:
+                    have.append(s)
+            pos = run.positions("text", stem, [docnum_of[s] for s in have]) if have else {}
+            got = cache[stem] = {s: pos.get(docnum_of[s]) for s in have}
+        return got
+
     for a, b in pairs:
-        if a not in cache:
-            cache[a] = _positions(searcher, "text", a, docnums, memo)
-        if b not in cache:
-            cache[b] = _positions(searcher, "text", b, docnums, memo)
-        pa, pb = cache[a], cache[b]
+        pa, pb = where(a), where(b)
+        if not pa or not pb:
+            continue
         w = PROXIMITY_WEIGHT * (searcher.idf("text", a) + searcher.idf("text", b)) / 2
-        for d in docnums:
-            xs, ys = pa.get(d), pb.get(d)
+        for s in slots:
+            xs, ys = pa.get(s), pb.get(s)
             if not xs or not ys:
                 continue
             i = j = 0
             while i < len(xs) and j < len(ys):     # two sorted lists: closest pair
                 if abs(xs[i] - ys[j]) <= PROXIMITY_WINDOW:
-                    bonus[d] = bonus.get(d, 0.0) + w
+                    bonus[s] = bonus.get(s, 0.0) + w
                     break
                 if xs[i] < ys[j]:
                     i += 1
@@ -486,118 +255,132 @@ def _proximity(searcher, pairs: list[tuple[str, str]], docnums: list[int], memo:
     return bonus
 
 
-SCORE_DIRECT = 2_000_000  # up to this many postings, BM25 is summed here over all of them
-RERANK = 100            # beyond: candidates from Whoosh's top-N reranked with the bonuses
+SCORE_DIRECT = float("inf")  # above this many postings, Whoosh's top-N is reranked instead
+RERANK = 100            # (that path) candidates from Whoosh's top-N reranked with the bonuses
 
 
-def _shared_postings(handle) -> _PostingsCache:
-    cache = _cache(handle)
-    shared = cache.get("postings")
-    if shared is None:
-        shared = cache.setdefault("postings", _PostingsCache())
-    return shared
+def _whoosh_top(run: Run, q: wq.Query, extra: list, k: int, allowed: int | None,
+                mask: int) -> list[tuple[int, float]]:
+    """Whoosh's own top-k by its scores, plus the title/heading bonuses, as (slot, score)."""
+    lay = run.layout
+    docnum_of, slot_of = lay.docnum_of, lay.slot_of
+    filt = ({docnum_of[s] for s in slots_of_bits(allowed)} if allowed is not None else None)
+    msk = {docnum_of[s] for s in slots_of_bits(mask)} if mask else None
+    results = run.searcher.search(q, limit=k, filter=filt, mask=msk)
+    scores = {slot_of[docnum]: score or 0.0 for docnum, score in results.items()}
+    for td, boost, _c in extra:
+        ids, vals, n = td.ids, td.vals, len(td.ids)
+        for s in scores:
+            j = bisect_left(ids, s)
+            if j < n and ids[j] == s:
+                scores[s] += boost * vals[j]
+    return list(scores.items())
 
 
-def _run(handle, searcher, comp: Compiled, q: wq.Query, need: int, allowed: set | None,
-         order: str, mask: set | None = None, memo: _Memo | None = None):
-    """Top `need` (docnum, score), the matching set, and per-document counts."""
-    memo = _Memo() if memo is None else memo
-    ids_of, rank = _doc_columns(handle, searcher)
-    matched = docset(searcher, q, memo)
+def _run(run: Run, comp: Compiled, q: wq.Query, need: int, allowed: int | None, order: str,
+         mask: int = 0) -> tuple[list, int, int]:
+    """Top `need` (slot, score), the matching set (bits) and its size."""
+    lay = run.layout
+    matched = run.bits(q)
     if allowed is not None:
         matched &= allowed
     if mask:
-        matched -= mask
-    facets = Counter(map(ids_of.__getitem__, matched))
-    if not matched:
-        return [], matched, facets
+        matched &= ~mask
+    n = matched.bit_count()
+    if not n:
+        return [], 0, 0
     if order == "document":
-        top = heapq.nsmallest(need, matched, key=rank.__getitem__)
-        return [(d, 0.0) for d in top], matched, facets
-    leaves = _leaves(q)
-    boost_leaves = _leaves(comp.boost) if comp.boost is not None else []
-    direct = leaves is not None and boost_leaves is not None and (
-        sum(searcher.doc_frequency(f, t) for f, t, _ in leaves) <= SCORE_DIRECT)
+        return [(s, 0.0) for s in lay.first_in_document_order(matched, n, need)], matched, n
+    extra = run.leaves(comp.boost) if comp.boost is not None else []
+    try:
+        leaves = run.leaves(q)
+        direct = sum(len(td) for td, _b, _c in leaves) <= SCORE_DIRECT
+    except Unsupported:
+        direct = False
     if direct:
-        scores: dict[int, float] = {}
-        small = len(matched) * 4 < sum(searcher.doc_frequency(f, t) for f, t, _ in leaves)
-        _accumulate(handle, searcher, leaves, scores, matched if small else None, memo)
-        if not small and len(scores) != len(matched):     # exclusions or filters
-            scores = {d: scores.get(d, 0.0) for d in matched}
-        _accumulate(handle, searcher, boost_leaves, scores, matched, memo)
         k = max(need, PROXIMITY_RERANK) if comp.pairs else need
-        top = heapq.nlargest(k + 10, scores.items(), key=itemgetter(1))
-        if comp.pairs:
-            bonus = _proximity(searcher, comp.pairs, [d for d, _ in top], memo)
-            top = [(d, sc + bonus.get(d, 0.0)) for d, sc in top]
+        top = run.top(leaves, extra, matched, n, k + 10)
     else:
-        # Many postings (or a phrase): Whoosh's own top-N by text score, which skips posting
-        # blocks that cannot reach the top (the matching set above gave total and facets);
-        # the title/heading and proximity bonuses then rerank these candidates.  (Whoosh
-        # 2.7.4's block skipping returns wrong tops for AndMaybe, so the bonus query is not
-        # given to Whoosh.)
-        k = max(need + 10, RERANK)
-        results = searcher.search(q, limit=k,
-                                  filter=allowed if allowed is not None else None,
-                                  mask=mask or None)
-        scores = {docnum: score or 0.0 for docnum, score in results.items()}
-        if boost_leaves:
-            _accumulate(handle, searcher, boost_leaves, scores, set(scores), memo)
-        top = list(scores.items())
-        if comp.pairs:
-            bonus = _proximity(searcher, comp.pairs, [d for d, _ in top], memo)
-            top = [(d, sc + bonus.get(d, 0.0)) for d, sc in top]
+        # Whoosh's top-N by text score, reranked with the bonuses.  (Whoosh 2.7.4's block
+        # skipping returns wrong tops for AndMaybe, so the bonus query is not given to it.)
+        top = _whoosh_top(run, q, extra, max(need + 10, RERANK), allowed, mask)
+    if comp.pairs:
+        bonus = _proximity(run, comp.pairs, [s for s, _ in top])
+        top = [(s, sc + bonus.get(s, 0.0)) for s, sc in top]
     # Equal scores in document order; a few extra were fetched so ties at the cut are right.
+    rank = lay.rank
     top.sort(key=lambda it: (-round(it[1], 6), rank[it[0]]))
-    return top[:need], matched, facets
+    return top[:need], matched, n
+
+
+def _facet_count(facets) -> int | None:
+    if facets is None or facets == "all":
+        return MAX_FACETS
+    try:
+        facets = int(facets)
+    except (TypeError, ValueError):
+        raise QueryError(f"facets must be a whole number from 0 to {MAX_FACETS}.") from None
+    if not 0 <= facets <= MAX_FACETS:
+        raise QueryError(f"facets must be a whole number from 0 to {MAX_FACETS}.")
+    return facets
 
 
 def run_compiled(handle, searcher, comp: Compiled, limit: int, offset: int, doc: str | None,
-                 order: str) -> tuple[list, int, dict, bool]:
-    """(page of (docnum, score), total, facets, partial) for a compiled query."""
+                 order: str, facets: int = FACETS) -> tuple[list, int, list, int, bool]:
+    """(page of (docnum, score), total, top facets [(doc_id, count)], documents with hits,
+    partial) for a compiled query."""
     need = offset + limit
-    allowed = set(term_docnums(searcher.reader(), "doc_id", doc)) if doc else None
-    memo = _Memo(_shared_postings(handle))
-    items, matched, facets = _run(handle, searcher, comp, comp.strict, need, allowed, order,
-                                  memo=memo)
-    total = len(matched)
+    run = _run_for(handle, searcher)
+    lay = run.layout
+    allowed = lay.doc_bits(doc) if doc else None
+    items, matched, total = _run(run, comp, comp.strict, need, allowed, order)
+    union = matched
     partial = False
     if comp.loose is not None and total < need:
-        more, lmatched, lfacets = _run(handle, searcher, comp, comp.loose, need - total,
-                                       allowed, order, mask=matched, memo=memo)
-        if lmatched:
+        more, lmatched, lcount = _run(run, comp, comp.loose, need - total, allowed, order,
+                                      mask=matched)
+        if lcount:
             partial = True
             items += more
-            total += len(lmatched)
-            facets = facets + lfacets
-    return items[offset:need], total, dict(facets), partial
+            total += lcount
+            union |= lmatched
+    facet_list, ndocs = lay.facets(union, total, facets) if total else ([], 0)
+    docnum_of = lay.docnum_of
+    page = [(docnum_of[s], score) for s, score in items[offset:need]]
+    return page, total, facet_list, ndocs, partial
 
 
 def search(handle, q: str, limit: int = 10, offset: int = 0, doc: str | None = None,
-           order: str = "relevance") -> dict:
-    """Paragraphs matching the query, best first (or in document order), with highlights."""
+           order: str = "relevance", facets: int | str | None = FACETS) -> dict:
+    """Paragraphs matching the query, best first (or in document order), with highlights.
+
+    `facets`: how many documents to list in `facets` (those with most hits; 0 to
+    MAX_FACETS); `facet_documents` says how many documents have hits in all."""
     t0 = time.perf_counter()
     limit, offset = _validate(limit, offset, order)
+    nfacets = _facet_count(facets)
     tree = parse(q)
     with _searcher(handle) as s:
         comp = compile_query(tree, s.schema, s.reader())
-        page, total, facets, partial = run_compiled(handle, s, comp, limit, offset, doc, order)
+        page, total, facet_list, ndocs, partial = run_compiled(
+            handle, s, comp, limit, offset, doc, order, nfacets)
         docs = _docs(handle)
         hits = [_hit(s, docs, docnum, score, q, comp) for docnum, score in page]
         suggestion = _suggest(s, q, comp) if total < SUGGEST_BELOW else None
-    facets = dict(sorted(facets.items(), key=lambda kv: (-kv[1], kv[0])))
     return {
         "query": q,
         "understood_as": comp.understood_as,
         "total": total,
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
         "hits": hits,
-        "facets": facets,
+        "facets": dict(facet_list),
+        "facet_documents": ndocs,
         "suggestion": suggestion,
         "partial": partial,
         "limit": limit,
         "offset": offset,
     }
+
 
 
 def _paragraph_links(doc_id: str, n: int, fp: str, q: str | None) -> dict:
@@ -708,15 +491,17 @@ def term_view(handle, w: str) -> dict:
                           "paragraphs": reader.doc_frequency("exact", form)})
         forms.sort(key=lambda f: (-f["count"], f["form"]))
         docs = _docs(handle)
-        ids_of, rank = _doc_columns(handle, s)
-        docnums, tfs = term_postings(reader, "text", stem, weights=True)
+        lay = _ranker(handle, s).layout
+        ids_of, slot_of, slot_rank = lay.doc_id_of, lay.slot_of, lay.rank
+        docnums, tfs = term_postings(reader, "text", stem)
         per_doc: Counter = Counter()
         per_doc_paras: Counter = Counter()
         for d, tf in zip(docnums, tfs):
             per_doc[ids_of[d]] += int(tf)
             per_doc_paras[ids_of[d]] += 1
         lines = []
-        for docnum in heapq.nsmallest(CONCORDANCE_LINES, docnums, key=rank.__getitem__):
+        for docnum in heapq.nsmallest(CONCORDANCE_LINES, docnums,
+                                      key=lambda d: slot_rank[slot_of[d]]):
             if len(lines) >= CONCORDANCE_LINES:
                 break
             f = s.stored_fields(docnum)
@@ -763,11 +548,14 @@ def document_view(handle, doc_id: str, q: str | None = None) -> dict:
         comp, hit_docnums = None, set()
         if q and q.strip():
             comp = compile_query(parse(q), s.schema, reader)
-            mine = set(docnums)
+            run = _run_for(handle, s)
+            mine = run.layout.doc_bits(doc_id)
+            run.within = mine
+            docnum_of = run.layout.docnum_of
             for part in (comp.strict, comp.loose):
                 if part is None:
                     continue
-                hit_docnums = docset(s, part) & mine
+                hit_docnums = {docnum_of[x] for x in slots_of_bits(run.bits(part) & mine)}
                 if hit_docnums:
                     break
         paras = []
@@ -856,8 +644,10 @@ def format_text(result: dict, color: bool = False) -> str:
         lines.append("   " + _plain(hit["highlight"], color))
     if result.get("facets"):
         lines.append("")
+        more = result.get("facet_documents", 0) - len(result["facets"])
         lines.append("by document: " + ", ".join(f"{d} ({c})"
-                                                  for d, c in result["facets"].items()))
+                                                  for d, c in result["facets"].items())
+                     + (f", and {more} more documents" if more > 0 else ""))
     return "\n".join(lines)
 
 

@@ -9,7 +9,8 @@ Layout::
 A run never changes the live generation. It builds generation N+1 from a copy of the live one
 (hard links: Whoosh never rewrites an existing file — segments get fresh random names, the TOC
 a new generation number, deletions live in the TOC — so linked files stay byte-identical;
-tests/test_store.py checks it), commits with one writer, fsyncs the files and the folder,
+tests/test_store.py checks it), commits with one writer (`indexer.writing`: non-compound
+segments, so a searcher memory-maps the files), fsyncs the files and the folder,
 writes manifest.json (file names and sizes) and docs.json, and only then switches CURRENT
 (temp file + fsync + os.replace + fsync of the folder). Generations older than the previous
 one are deleted afterwards; the previous one stays for readers still holding it. A generation
@@ -35,6 +36,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -59,7 +61,7 @@ FORMAT_VERSION = 1
 # Whoosh's own lock files are never copied into a new generation.
 _WHOOSH_LOCK_SUFFIX = "_LOCK"
 _SEGMENT_LIMIT = 12            # more segments than this: merge all at commit
-AUTO_PROCS_BYTES = 4 * 1024 * 1024   # changed input from which the 2-process writer pays off
+AUTO_PROCS_BYTES = 8 * 1024 * 1024   # changed input (~17K paragraphs) from which 2 processes pay off
 
 
 class IndexError_(Exception):
@@ -382,24 +384,36 @@ def _nearest(fps: list[str], h: str, n: int) -> int | None:
 _held_lock_fds: set[int] = set()
 
 
+def _load_prctl():
+    """libc's prctl, loaded up front: the fork hook must be quick (see below)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return None
+
+
+_prctl = _load_prctl()
+_PR_SET_PDEATHSIG = 1
+
+
 def _after_fork_in_child() -> None:
     """Whoosh's multiprocessing writer forks helpers. They must not keep the writer lock
     alive (flock belongs to the open file, shared across fork) and must die with the parent,
     or a killed `izde index` would leave the index busy until they exit."""
     if not _held_lock_fds:
         return
+    parent = os.getppid()
     for fd in list(_held_lock_fds):
         with contextlib.suppress(OSError):
             os.close(fd)
     _held_lock_fds.clear()
-    try:
-        import ctypes
-        import signal as _signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(_signal.SIGKILL), 0, 0, 0)      # PR_SET_PDEATHSIG
-    except Exception:  # pragma: no cover - not Linux
-        pass
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        # A parent killed between fork and prctl sends no signal: we are already orphaned.
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 if hasattr(os, "register_at_fork"):
@@ -475,6 +489,7 @@ class Summary:
     encodings: Counter = field(default_factory=Counter)   # label -> documents read this run
     rebuilt: bool = False
     notes: list[str] = field(default_factory=list)
+    procs: int = 1                 # Whoosh writer processes used (see update_index)
 
     def report(self) -> str:
         def ids_list(xs: list[str]) -> str:
@@ -604,10 +619,9 @@ class _GenerationWriter:
                     shutil.copy2(src / name, self.dir / name)
             self.ix = windex.open_dir(str(self.dir))
         self.segments_before = len(self.ix._segments()) if hasattr(self.ix, "_segments") else 0
-        kwargs: dict = {"limitmb": limitmb}
-        if procs > 1:
-            kwargs.update(procs=procs, multisegment=True)
-        self.writer = self.ix.writer(**kwargs)
+        from indexer.writing import open_writer
+
+        self.writer = open_writer(self.ix, procs=procs, limitmb=limitmb)
         self.added = 0
 
     def delete_doc(self, doc_id: str) -> None:
@@ -698,10 +712,18 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
     Raises IndexBusy (another writer, after `wait` seconds) and IndexDamaged (the live
     generation fails its checks; `rebuild=True` builds a new index regardless).
 
-    `procs=None` chooses the writer: Whoosh's two-process writer (procs=2, multisegment;
-    measured 1.8x faster, see bench/bench_index.py) when at least AUTO_PROCS_BYTES of changed
-    files are to be read on a machine with two or more cores, else one writer.
-    IZDE_INDEX_PROCS overrides the choice.
+    The writer is `indexer.writing.open_writer`: izde's Whoosh segment writer (postings
+    grouped per term in memory, `limitmb` MB of them before a sorted run is written to a
+    temporary file; non-compound segments, which searchers memory-map instead of reading
+    into RAM). `procs=None` chooses one process, or two (Whoosh's multi-process writer, one
+    segment per helper, the `limitmb` budget shared between them) when at least
+    AUTO_PROCS_BYTES of changed files are to be read on a machine with two or more cores.
+    Measured on 2 idle cores (bench/bench_index.py): two processes index 100K paragraphs
+    about 1.45x faster in wall time for about 1.2x the CPU time, 10K paragraphs about 1.35x
+    faster for about 1.35x the CPU; below AUTO_PROCS_BYTES a one-process run takes seconds,
+    and the CPU (and the second core, which a running `izde serve` needs) is worth more than
+    the second or two saved. IZDE_INDEX_PROCS overrides the choice; `Summary.procs` says
+    what was used.
     """
     t0 = time.monotonic()
     index_dir = Path(index_dir)
@@ -780,6 +802,7 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
                         with contextlib.suppress(OSError):
                             work += src.path.stat().st_size
                 procs = 2 if work >= AUTO_PROCS_BYTES and (os.cpu_count() or 1) >= 2 else 1
+        summary.procs = procs
 
         def writer() -> _GenerationWriter:
             nonlocal gw

@@ -77,6 +77,16 @@ def all_dead(procs: list, timeout: float) -> bool:
         time.sleep(0.1)
 
 
+def describe(procs: list) -> list[str]:
+    out = []
+    for p in procs:
+        try:
+            out.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())[:120]}")
+        except psutil.Error as e:
+            out.append(f"{p.pid} {type(e).__name__}")
+    return out
+
+
 @pytest.mark.parametrize("point,procs", [("read", None), ("write", None), ("segment", None),
                                          ("commit", None), ("switch", None), ("write", 2),
                                          ("commit", 2)])
@@ -109,7 +119,8 @@ def test_kill_leaves_previous_index_whole(tmp_path, point, procs):
     assert proc.returncode == -signal.SIGKILL
     if procs and point == "write":
         assert helpers, "the two-process writer should have started its helpers"
-    assert all_dead(helpers, timeout=30), "helper processes outlived the killed writer"
+    assert all_dead(helpers, timeout=30), \
+        f"helper processes outlived the killed writer: {describe(helpers)}"
 
     # The previous index is whole: opens, same count, same answers, passes the full check.
     assert answers(index) == before

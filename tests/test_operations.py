@@ -103,9 +103,11 @@ def live_generation(index_dir: Path) -> Path:
 
 
 def segment_files(index_dir: Path) -> list[Path]:
-    """The Whoosh segment files of the live generation, largest first."""
+    """The Whoosh segment files of the live generation (postings, terms, columns: izde
+    writes no compound .seg files), largest first."""
     gen = live_generation(index_dir)
-    files = [p for p in gen.rglob("*") if p.is_file() and p.suffix == ".seg"]
+    files = [p for p in gen.rglob("*") if p.is_file()
+             and p.suffix in (".seg", ".pst", ".trm", ".col")]
     return sorted(files, key=lambda p: p.stat().st_size, reverse=True)
 
 

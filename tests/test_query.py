@@ -128,3 +128,45 @@ def test_big_hostile_inputs(handle, q):
         search(handle, q)
     except QueryError:
         pass
+
+
+def test_a_clause_typed_twice_counts_once(handle):
+    once = search(handle, "дағдарыс партия", limit=20)
+    twice = search(handle, "дағдарыс партия дағдарыс", limit=20)
+    assert once["total"] > 0
+    assert [h["anchor"] for h in twice["hits"]] == [h["anchor"] for h in once["hits"]]
+    assert [h["score"] for h in twice["hits"]] == [h["score"] for h in once["hits"]]
+    assert twice["understood_as"] == once["understood_as"]
+
+
+def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
+    """Each prefix may expand to MAX_PREFIX_TERMS terms, but all of them together only to
+    MAX_QUERY_PREFIX_TERMS: later prefixes get what is left, and the answer says so."""
+    from indexer.query import MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS, Compiler
+    from indexer.store import update_index
+
+    per_letter = MAX_PREFIX_TERMS + 50
+    letters = "бвгдежзк"
+    assert len(letters) * MAX_PREFIX_TERMS > MAX_QUERY_PREFIX_TERMS
+    words = [f"{c}а{i:04d}" for c in letters for i in range(per_letter)]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "w.txt").write_text("\n\n".join(" ".join(words[i:i + 50])
+                                              for i in range(0, len(words), 50)),
+                                  encoding="utf-8")
+    update_index([corpus], tmp_path / "index")
+    h = open_index(tmp_path / "index")
+    try:
+        with h.searcher() as s:
+            c = Compiler(h.ix.schema, s.reader())
+            sizes = [len(c._expand("exact", f"{x}а")[0]) for x in letters]
+            again = c._expand("exact", "ба")
+        assert sizes[0] == MAX_PREFIX_TERMS
+        assert sum(sizes) == MAX_QUERY_PREFIX_TERMS
+        assert sizes[-1] == 0
+        assert len(again[0]) == MAX_PREFIX_TERMS      # a repeat is the same expansion
+        r = search(h, " OR ".join(f"{x}а*" for x in letters))
+        assert r["total"] > 0
+        assert str(MAX_QUERY_PREFIX_TERMS) in " ".join(r.get("notes", [])) + r["understood_as"]
+    finally:
+        h.close()

@@ -146,7 +146,7 @@ def test_hardlinked_generation_files_stay_identical(built):
     new = index / "gen-000002"
     shared = [p.name for p in new.iterdir() if p.name in inodes
               and p.stat().st_ino == inodes[p.name]]
-    assert any(n.endswith(".seg") for n in shared)          # linked, not copied
+    assert any(n.endswith(".pst") for n in shared)          # linked, not copied
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in old.iterdir()}
     assert after == digests
     # The old generation still opens and holds its old content.
@@ -214,7 +214,7 @@ def test_missing_and_damaged(tmp_path, built):
     with pytest.raises(IndexMissing, match="izde index corpus --index"):
         open_index(tmp_path / "nothing")
     corpus, index, _ = built
-    seg = next((index / "gen-000001").glob("*.seg"))
+    seg = next((index / "gen-000001").glob("*.pst"))        # a segment's postings
     with open(seg, "r+b") as f:
         f.truncate(seg.stat().st_size // 2)
     with pytest.raises(IndexDamaged) as err:

@@ -272,7 +272,7 @@ def test_stats_and_openapi(live_server):
                  "/healthz", "/api/openapi.json"):
         assert path in spec["paths"], path
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "limit", "offset", "doc", "order"}
+    assert params == {"q", "limit", "offset", "doc", "order", "facets"}
 
 
 def test_openapi_lists_every_api_route():
@@ -505,3 +505,25 @@ def test_citation_formats_escape_and_localise():
         assert c["bibtex"].count("{") - c["bibtex"].count(r"\{") == \
             c["bibtex"].count("}") - c["bibtex"].count(r"\}")
         assert c["csl"]["page"] == "3" and c["csl"]["locator"] == "12"
+
+
+def test_facets_list_the_top_documents_with_a_link_to_more(tmp_path, make_live_server):
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, n in enumerate((3, 1, 2)):
+        paras = "\n\n".join(f"Бұл {j}-абзацта дағдарыс туралы айтылады." for j in range(n))
+        (corpus / f"d{i}.txt").write_text(f"Құжат {i}\n\n{paras}\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    server = make_live_server(index_dir)
+    api = get(server.url, f"/api/search?q={q(WORD)}&facets=1").json()
+    assert api["facets"] == {"d0": 3} and api["facet_documents"] == 3
+    everything = get(server.url, f"/api/search?q={q(WORD)}").json()
+    assert list(everything["facets"].items()) == [("d0", 3), ("d2", 2), ("d1", 1)]
+    page = get(server.url, f"/search?q={q(WORD)}&facets=1&lang=en").text
+    assert 'href="/search?q=' in page and "More documents (3 in all)" in page
+    assert "facets=1000" in page                       # the link asks for all of them
+    assert "More documents" not in get(server.url, f"/search?q={q(WORD)}&lang=en").text
+    assert get(server.url, f"/api/search?q={q(WORD)}&facets=5000").status == 400

@@ -20,7 +20,7 @@ def search():
     if not p.q:
         raise BadRequest(_("The parameter q (the query) is required."))
     h = data.handle()
-    return jsonify(data.run_search(h, p.q, p.limit, p.offset, p.doc, p.order))
+    return jsonify(data.run_search(h, p.q, p.limit, p.offset, p.doc, p.order, p.facets))
 
 
 @bp.get("/api/term")

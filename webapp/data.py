@@ -77,11 +77,13 @@ def handle() -> Any:
 
 # -- the functions shared by pages and API ------------------------------------------------
 
-def run_search(h: Any, q: str, limit: int, offset: int, doc: str | None, order: str) -> dict:
+def run_search(h: Any, q: str, limit: int, offset: int, doc: str | None, order: str,
+               facets: int | None = None) -> dict:
     from indexer import search as S
 
     try:
-        return S.search(h, q, limit=limit, offset=offset, doc=doc, order=order)
+        return S.search(h, q, limit=limit, offset=offset, doc=doc, order=order,
+                        facets=S.FACETS if facets is None else facets)
     except S.QueryError as exc:
         raise BadQuery(str(exc)) from None
 
@@ -121,7 +123,9 @@ def resolve(h: Any, doc_id: str, n: int, fp: str | None) -> int | None:
 
 def paragraph_fields(h: Any, doc_id: str, n: int) -> dict | None:
     """The stored fields of one paragraph (section, page, fp, kind, text), by its anchor."""
-    with h.searcher() as s:
+    from indexer.search import searcher
+
+    with searcher(h) as s:
         fields = s.document(anchor=f"{doc_id}#p{n}")
     return dict(fields) if fields else None
 
@@ -213,9 +217,10 @@ def example_queries(h: Any, n: int = 5) -> list[str]:
     words: list[str] = []
     try:
         from indexer.analysis import stem_word
+        from indexer.search import searcher
 
         stems: set[str] = set()
-        with h.searcher() as s:
+        with searcher(h) as s:
             reader = s.reader()
             for _freq, term in reader.most_frequent_terms("exact", number=300):
                 word = term.decode("utf-8") if isinstance(term, bytes) else str(term)

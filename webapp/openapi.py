@@ -1,7 +1,7 @@
 """The OpenAPI 3 description of /api/… and /healthz, written by hand next to the routes."""
 from __future__ import annotations
 
-from webapp.params import DEFAULT_LIMIT, ORDERS
+from webapp.params import DEFAULT_FACETS, DEFAULT_LIMIT, MAX_FACETS, ORDERS
 from webapp.security import MAX_LIMIT, MAX_OFFSET, MAX_QUERY
 
 
@@ -44,6 +44,11 @@ def openapi_document(server_url: str) -> dict:
                      "schema": DOC_ID_SCHEMA},
                     {"name": "order", "in": "query", "schema": {
                         "type": "string", "enum": list(ORDERS), "default": "relevance"}},
+                    {"name": "facets", "in": "query",
+                     "description": "How many documents to list in `facets` (those with "
+                                    "the most hits); `facet_documents` counts them all",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": MAX_FACETS,
+                                "default": DEFAULT_FACETS}},
                 ],
                 "responses": {"200": _json("SearchResult"),
                               "400": _error("Bad parameters or a query that cannot be read"),
@@ -109,7 +114,11 @@ def openapi_document(server_url: str) -> dict:
                 "query": {"type": "string"}, "understood_as": {"type": "string"},
                 "total": {"type": "integer"}, "took_ms": {"type": "number"},
                 "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
-                "facets": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "facets": {"type": "object", "additionalProperties": {"type": "integer"},
+                           "description": "Hits per document, the documents with the most "
+                                          "hits first (at most `facets` of them)"},
+                "facet_documents": {"type": "integer",
+                                    "description": "Documents with any hit"},
                 "suggestion": {"type": "string", "nullable": True},
                 "partial": {"type": "boolean"}, "limit": {"type": "integer"},
                 "offset": {"type": "integer"}}},

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from webapp import data
 from webapp.citation import build_citation, cite_paragraph, permanent_path
-from webapp.params import DEFAULT_LIMIT, highlight_arg, search_params
+from webapp.params import DEFAULT_FACETS, DEFAULT_LIMIT, MAX_FACETS, highlight_arg, search_params
 from webapp.security import MAX_OFFSET, check_doc_id, query_arg, safe_highlight
 
 bp = Blueprint("pages", __name__)
@@ -99,22 +99,30 @@ def search():
     facets: list[dict] = []
     examples: list[str] = []
     h = data.handle()
+    facets_more = None
+    wanted_facets = p.facets if p.facets != DEFAULT_FACETS else None
     if p.q:
-        result = data.run_search(h, p.q, p.limit, p.offset, p.doc, p.order)
+        result = data.run_search(h, p.q, p.limit, p.offset, p.doc, p.order, p.facets)
         hits = [_hit_view(hit, p.q) for hit in result.get("hits", [])]
-        for doc_id, count in sorted((result.get("facets") or {}).items(),
-                                    key=lambda kv: (-kv[1], kv[0])):
+        # The search lists the documents with most hits (`facets` of them) and counts all.
+        for doc_id, count in (result.get("facets") or {}).items():
             facets.append({"doc_id": doc_id, "count": count,
                            "title": (h.docs.get(doc_id) or {}).get("title") or doc_id,
                            "href": search_url(q=p.q, doc=doc_id, order=p.order if
                                               p.order != "relevance" else None),
                            "current": doc_id == p.doc})
+        in_all = int(result.get("facet_documents") or len(facets))
+        if in_all > len(facets) and p.facets < MAX_FACETS:
+            facets_more = {"count": in_all, "href": search_url(
+                q=p.q, doc=p.doc, order=p.order if p.order != "relevance" else None,
+                limit=p.limit if p.limit != DEFAULT_LIMIT else None,
+                offset=p.offset, facets=MAX_FACETS)}
     else:
         examples = data.example_queries(h)
     total = int(result.get("total", 0)) if result else 0
     paging = pages_window(total, p.limit, p.offset) if result else []
     base = {"q": p.q, "doc": p.doc, "order": p.order if p.order != "relevance" else None,
-            "limit": p.limit if p.limit != DEFAULT_LIMIT else None}
+            "limit": p.limit if p.limit != DEFAULT_LIMIT else None, "facets": wanted_facets}
     prev_href = (search_url(**base, offset=max(0, p.offset - p.limit))
                  if result and p.offset > 0 else None)
     next_href = (search_url(**base, offset=p.offset + p.limit)
@@ -127,11 +135,13 @@ def search():
     term_href = url_for("pages.term") + "?" + urlencode({"w": p.q}) if one_word else None
     return render_template(
         "search.html", q=p.q, term_href=term_href, params=p, result=result, hits=hits,
-        facets=facets, examples=examples, total=total, paging=paging, prev_href=prev_href,
+        facets=facets, facets_more=facets_more, examples=examples, total=total,
+        paging=paging, prev_href=prev_href,
         next_href=next_href, search_url=search_url,
         api_href=url_for("api.search") + "?" + urlencode(
             {k: v for k, v in {"q": p.q, "limit": p.limit, "offset": p.offset, "doc": p.doc,
-                               "order": p.order}.items() if v is not None}),
+                               "order": p.order, "facets": wanted_facets}.items()
+             if v is not None}),
         all_docs_href=search_url(q=p.q, order=base["order"]),
         order_href={o: search_url(q=p.q, doc=p.doc, order=o if o != "relevance" else None)
                     for o in ("relevance", "document")},

@@ -11,6 +11,8 @@ from webapp.security import (MAX_LIMIT, MAX_OFFSET, MAX_PARAGRAPH, BadRequest, i
 
 ORDERS = ("relevance", "document")
 DEFAULT_LIMIT = 10
+DEFAULT_FACETS = 20      # documents listed in the per-document counts (indexer.search.FACETS)
+MAX_FACETS = 1_000       # indexer.search.MAX_FACETS
 
 
 @dataclass
@@ -20,6 +22,7 @@ class SearchParams:
     offset: int
     doc: str | None
     order: str
+    facets: int = DEFAULT_FACETS
 
 
 def search_params() -> SearchParams:
@@ -32,7 +35,9 @@ def search_params() -> SearchParams:
     order = request.args.get("order") or "relevance"
     if order not in ORDERS:
         raise BadRequest(_("order must be relevance or document."))
-    return SearchParams(q=q.strip(), limit=limit, offset=offset, doc=doc, order=order)
+    facets = int_arg("facets", DEFAULT_FACETS, 0, MAX_FACETS)
+    return SearchParams(q=q.strip(), limit=limit, offset=offset, doc=doc, order=order,
+                        facets=facets)
 
 
 def paragraph_arg(name: str = "n") -> int:
