@@ -40,6 +40,7 @@ import signal
 import sys
 import threading
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,15 +177,35 @@ def _verify_manifest(index_dir: Path, gen_dir: Path) -> dict:
         raise _damaged(index_dir, f"{gen_dir.name}/{MANIFEST} missing")
     except (OSError, ValueError) as exc:
         raise _damaged(index_dir, f"{gen_dir.name}/{MANIFEST} unreadable: {exc}")
+    sums = manifest.get("crc32", {})
     for name, size in manifest.get("files", {}).items():
         try:
-            actual = (gen_dir / name).stat().st_size
+            st = (gen_dir / name).stat()
         except FileNotFoundError:
             raise _damaged(index_dir, f"file {gen_dir.name}/{name} missing")
-        if actual != size:
-            raise _damaged(index_dir, f"file {gen_dir.name}/{name} has {actual} bytes, "
+        if st.st_size != size:
+            raise _damaged(index_dir, f"file {gen_dir.name}/{name} has {st.st_size} bytes, "
                                       f"expected {size}")
+        # Same size, other bytes (a bad disk, a botched copy) would be served as wrong text:
+        # each file's checksum is verified once per process and file version.
+        key = (str(gen_dir / name), st.st_size, st.st_mtime_ns, st.st_ino)
+        if name in sums and key not in _VERIFIED:
+            if _crc32(gen_dir / name) != sums[name]:
+                raise _damaged(index_dir, f"file {gen_dir.name}/{name} is corrupt (its "
+                                          f"checksum differs from the one recorded)")
+            _VERIFIED.add(key)
     return manifest
+
+
+_VERIFIED: set[tuple] = set()
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            crc = zlib.crc32(chunk, crc)
+    return crc
 
 
 def _load_docs_json(index_dir: Path, gen_dir: Path) -> dict:
@@ -663,7 +684,8 @@ class _GenerationWriter:
         for name in files:
             _fsync_file(self.dir / name)
         manifest = {"format": FORMAT_VERSION, "generation": self.name,
-                    "files": {n: (self.dir / n).stat().st_size for n in files}}
+                    "files": {n: (self.dir / n).stat().st_size for n in files},
+                    "crc32": {n: _crc32(self.dir / n) for n in files}}
         _write_durable(self.dir / MANIFEST, json.dumps(manifest, indent=1).encode())
         _write_durable(self.dir / DOCS_JSON,
                        json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode())
@@ -996,10 +1018,15 @@ def check_index(index_dir: Path) -> list[str]:
 _TERMS_CACHE: dict[str, int] = {}     # generation folder@manifest mtime -> distinct terms
 
 
-def index_stats(index_dir: Path) -> dict:
-    """Documents, paragraphs, distinct terms, size on disk, last update, generation, path."""
+def index_stats(index_dir: Path, handle: "IndexHandle | None" = None) -> dict:
+    """Documents, paragraphs, distinct terms, size on disk, last update, generation, path.
+
+    `handle`: an open handle of this index to describe (a server's live one: opening the
+    index again costs seconds at a million paragraphs); by default the index is opened."""
     index_dir = Path(index_dir)
-    handle = open_index(index_dir)
+    own = handle is None
+    if own:
+        handle = open_index(index_dir)
     try:
         manifest = handle.path / MANIFEST
         key = f"{handle.path.resolve()}@{manifest.stat().st_mtime_ns}"
@@ -1030,4 +1057,5 @@ def index_stats(index_dir: Path) -> dict:
             "encodings": dict(sorted(encodings.items())),
         }
     finally:
-        handle.close()
+        if own:
+            handle.close()

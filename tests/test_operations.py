@@ -271,11 +271,6 @@ def test_damaged_index_is_refused_not_served(index_copy, tmp_path):
     assert api_status == 503 and "izde index --rebuild" in json.loads(api)["command"]
 
 
-@pytest.mark.xfail(strict=True, reason="gap in indexer/store.py: manifest.json records file "
-                   "sizes only, so a segment with flipped bytes (same size) opens and is "
-                   "served — wrong text, or a 500 on some queries — while `izde index "
-                   "--check` does find it. Fix: a checksum per file in the manifest, "
-                   "verified at open; then drop this marker.")
 def test_flipped_bytes_are_refused_at_open(index_copy):
     from indexer.store import IndexDamaged, open_index
 

@@ -178,9 +178,9 @@ def stats(h: Any, index_dir: Path) -> dict:
     """Index figures plus the list of documents (id, title, paragraphs)."""
     data: dict[str, Any] = {}
     try:
-        from indexer.store import index_stats
+        from indexer.store import IndexHandle, index_stats
 
-        data.update(index_stats(index_dir))
+        data.update(index_stats(index_dir, h if isinstance(h, IndexHandle) else None))
     except Exception:  # noqa: BLE001 - the figures below are enough without it
         pass
     documents, paragraphs = counts(h)
