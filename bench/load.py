@@ -130,6 +130,24 @@ class Server:
         self.stop()
         raise RuntimeError(f"izde serve did not answer /healthz in {self.startup_timeout} s")
 
+    def memory(self) -> dict:
+        """The server's process tree now: RSS summed, PSS summed (shared pages counted once
+        across the tree: the memory the tree really costs), and the processes."""
+        import psutil
+
+        procs = [psutil.Process(self.proc.pid)]
+        procs += procs[0].children(recursive=True)
+        rss = pss = 0
+        for p in procs:
+            try:
+                full = p.memory_full_info()
+            except psutil.Error:
+                continue
+            rss += full.rss
+            pss += getattr(full, "pss", full.rss)
+        return {"processes": len(procs), "rss_sum_mb": round(rss / 2**20, 1),
+                "pss_sum_mb": round(pss / 2**20, 1)}
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -350,6 +368,7 @@ def run(args: argparse.Namespace) -> dict:
         result["load_runs"] = runs
         # The median run by p95 stands for the whole (one run when repeats == 1).
         result["load"] = sorted(runs, key=lambda r: r.get("p95_ms", 1e9))[len(runs) // 2]
+        result["server_memory"] = server.memory()
         status, body = get(host, port, "/healthz")
         result["healthz_after"] = {"status": status, "body": body[:300].decode(errors="replace")}
     if build:

@@ -270,6 +270,7 @@ def http_latency(index_dir: Path, queries: list[str], passes: int = 2,
             res = _median_pass(per_pass)
             res["errors"] = errors
             out["api" if api else "page"] = res
+        out["server_memory"] = server.memory()
         client.close()
     return out
 
@@ -337,8 +338,8 @@ def run_size(n: int, seed: int, rebuild: bool, passes: int, http: bool,
 
 def table(rows: list[dict]) -> str:
     head = ("| paragraphs | index s | para/s | size MB | peak RSS MB | in-proc p50/p95 ms "
-            "| HTTP api p50/p95 ms | HTTP page p50/p95 ms |")
-    lines = [head, "|" + "---|" * 8]
+            "| HTTP api p50/p95 ms | HTTP page p50/p95 ms | server PSS MB |")
+    lines = [head, "|" + "---|" * 9]
     for r in sorted(rows, key=lambda r: r["paragraphs"]):
         b = r["build"]
         ip, h = r.get("in_process", {}), r.get("http", {})
@@ -348,7 +349,8 @@ def table(rows: list[dict]) -> str:
             f"| {b.get('size_mb')} | {b.get('peak_rss_mb')} "
             f"| {ip.get('p50_ms')} / {ip.get('p95_ms')} "
             f"| {api.get('p50_ms')} / {api.get('p95_ms')} "
-            f"| {page.get('p50_ms')} / {page.get('p95_ms')} |")
+            f"| {page.get('p50_ms')} / {page.get('p95_ms')} "
+            f"| {h.get('server_memory', {}).get('pss_sum_mb')} |")
     return "\n".join(lines)
 
 

@@ -7,9 +7,11 @@ for users in docs/query-language.md; the limits below are quoted there.
 """
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from whoosh import query as wq
 
@@ -439,17 +441,19 @@ class Compiler:
             return [], False
         # Term frequencies are read while walking the term list of each segment, not looked
         # up one by one afterwards (that costs a seek per term).
+        # The segments' term lists are merged in order, so the scan limit cuts the same
+        # alphabetical range in all of them.
         freq: dict[str, int] = {}
-        scanned = 0
         truncated = False
-        for leaf, _ in self.reader.leaf_readers():
-            for text, info in leaf.iter_prefix(fieldname, prefix):
-                if scanned >= PREFIX_SCAN:
+        walks = [leaf.iter_prefix(fieldname, prefix) for leaf, _ in self.reader.leaf_readers()]
+        for text, info in heapq.merge(*walks, key=itemgetter(0)):
+            word = text.decode("utf-8") if isinstance(text, bytes) else text
+            if word not in freq:
+                if len(freq) >= PREFIX_SCAN:
                     truncated = True
                     break
-                scanned += 1
-                word = text.decode("utf-8") if isinstance(text, bytes) else text
-                freq[word] = freq.get(word, 0) + info.doc_frequency()
+                freq[word] = 0
+            freq[word] += info.doc_frequency()
         cap = min(MAX_PREFIX_TERMS, self._prefix_budget)
         found = sorted(freq)
         if len(found) > cap:

@@ -36,12 +36,10 @@ from whoosh import query as wq
 BM25_B = 0.75
 BM25_K1 = 1.2
 
-# Decoded postings of terms found in at least CACHE_MIN_DF paragraphs are kept per generation,
-# least recently used out, within this many bytes (about 12 bytes a posting, plus one bit per
+# Decoded postings of the terms searched are kept per generation, least recently used out, within this many bytes (about 12 bytes a posting, plus one bit per
 # paragraph for the bit set of a term in more than 1/64 of the paragraphs, plus the encoded
 # positions of terms in at most RAW_MAX_DF paragraphs).  IZDE_SEARCH_CACHE_MB overrides it.
 CACHE_BYTES = int(float(os.environ.get("IZDE_SEARCH_CACHE_MB", "1024")) * 1024 * 1024)
-CACHE_MIN_DF = 1
 RAW_MAX_DF = 256
 SPARSE = 4_096          # sets up to this size are listed; beyond, counted by bytes
 BEST = 256              # per term, its best-scoring slots (for MaxScore's first threshold)
@@ -121,29 +119,25 @@ class Layout:
                 g.append(d)
         self.doc_ids: list[str] = list(groups)
         self.doc_index = {doc_id: j for j, doc_id in enumerate(self.doc_ids)}
-        self.ns = ns
         self.doc_id_of = ids                       # docnum -> doc_id
         slot_of = array("i", bytes(4 * total))
+        self.nslots = max(sum((len(g) + 7) & ~7 for g in groups.values()), 8)
+        self.nbytes = self.nslots >> 3
+        docnum_of = array("i", [-1]) * self.nslots
+        doc_of_slot = array("i", [-1]) * self.nslots
         starts, counts = [], []
         slot = 0
-        for dns in groups.values():
+        for j, dns in enumerate(groups.values()):
             if any(ns[a] > ns[b] for a, b in zip(dns, dns[1:])):
                 dns.sort(key=lambda d: (ns[d], d))
             starts.append(slot)
             counts.append(len(dns))
             for i, d in enumerate(dns):
                 slot_of[d] = slot + i
+                docnum_of[slot + i] = d
+                doc_of_slot[slot + i] = j
             slot += (len(dns) + 7) & ~7
-        self.nslots = max(slot, 8)
-        self.nbytes = self.nslots >> 3
         self.slot_of = slot_of
-        docnum_of = array("i", [-1]) * self.nslots
-        doc_of_slot = array("i", [-1]) * self.nslots
-        for j, dns in enumerate(groups.values()):
-            s = starts[j]
-            for i, d in enumerate(dns):
-                docnum_of[s + i] = d
-                doc_of_slot[s + i] = j
         self.docnum_of = docnum_of
         self.doc_of_slot = doc_of_slot
         self.starts = starts                       # first slot of document j
@@ -162,7 +156,6 @@ class Layout:
         self.rank = rank                           # slot -> place in (doc_id, n) order
         self.monotone = all(map(int.__lt__, slot_of, slot_of[1:])) if total > 1 else True
         self._live = None
-        self._lock = threading.Lock()
 
     def live_bits(self, reader) -> int:
         if self._live is None:
@@ -375,7 +368,7 @@ class Ranker:
 
         deadline = time.monotonic() + seconds
         reader = searcher.reader()
-        floor = max(CACHE_MIN_DF, int(reader.doc_count() * min_share), 2)
+        floor = max(int(reader.doc_count() * min_share), 2)
         wanted = []
         for field in fields:
             if field not in searcher.schema:
@@ -467,7 +460,6 @@ class Run:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.memo: dict = {}
-        self.min_df = CACHE_MIN_DF
         # When only some slots matter (one document's paragraphs), phrases are checked
         # there only: bits() is then exact inside `within` (and may miss matches outside).
         self.within: int | None = None
@@ -487,12 +479,8 @@ class Run:
             td = EMPTY
             self.ranker.remember(key, td)
         else:
-            shared = df >= self.min_df
-            td = self.ranker.cached(key) if shared else None
-            if td is None:
-                td = self._load(fieldname, text, keep_values=not shared or df <= RAW_MAX_DF)
-                if shared:
-                    self.ranker.remember(key, td)
+            td = self._load(fieldname, text, keep_values=df <= RAW_MAX_DF)
+            self.ranker.remember(key, td)
         self.memo[key] = td
         return td
 

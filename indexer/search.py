@@ -20,7 +20,6 @@ from urllib.parse import quote
 
 from whoosh import query as wq
 
-from indexer import ranker as ranker_mod
 from indexer.highlight import highlight, tokens
 from indexer.ranker import Ranker, Run, Unsupported, decode_postings, slots_of_bits
 from indexer.query import (Compiled, QueryError, clean, compile_query, has_kazakh_letters,
@@ -140,7 +139,6 @@ def term_docnums(reader, fieldname: str, text: str) -> list[int]:
     return term_postings(reader, fieldname, text)[0]
 
 
-CACHE_MIN_DF = ranker_mod.CACHE_MIN_DF   # terms in fewer paragraphs are read every time
 FACETS = 20              # documents listed in `facets` by default (the most hits first)
 MAX_FACETS = 1_000       # the most a caller may ask for
 _RANKER_LOCK = threading.Lock()
@@ -202,9 +200,7 @@ def prepare_for_workers(index_dir, seconds: float) -> int:
 
 
 def _run_for(handle, searcher) -> Run:
-    run = _ranker(handle, searcher).run(searcher)
-    run.min_df = CACHE_MIN_DF
-    return run
+    return _ranker(handle, searcher).run(searcher)
 
 
 PROXIMITY_WINDOW = 4       # words apart (either order) that count as "close together"

@@ -50,6 +50,7 @@ from indexer import ids
 from indexer.documents import (READER_VERSION, Document, SkipFile, is_sidecar, is_supported,
                                iter_documents, read_sidecar, sidecar_path)
 from indexer.encoding import encoding_label
+from indexer.lifetime import die_with_parent
 
 CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
@@ -188,7 +189,7 @@ def _verify_manifest(index_dir: Path, gen_dir: Path) -> dict:
                                       f"expected {size}")
         # Same size, other bytes (a bad disk, a botched copy) would be served as wrong text:
         # each file's checksum is verified once per process and file version.
-        key = (str(gen_dir / name), st.st_size, st.st_mtime_ns, st.st_ino)
+        key = _file_key(st)
         if name in sums and key not in _VERIFIED:
             if _crc32(gen_dir / name) != sums[name]:
                 raise _damaged(index_dir, f"file {gen_dir.name}/{name} is corrupt (its "
@@ -197,7 +198,13 @@ def _verify_manifest(index_dir: Path, gen_dir: Path) -> dict:
     return manifest
 
 
+# Files (not names: a generation hard-links the unchanged segments of the one before) whose
+# checksum this process has verified or computed.
 _VERIFIED: set[tuple] = set()
+
+
+def _file_key(st: os.stat_result) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _crc32(path: Path) -> int:
@@ -405,20 +412,6 @@ def _nearest(fps: list[str], h: str, n: int) -> int | None:
 _held_lock_fds: set[int] = set()
 
 
-def _load_prctl():
-    """libc's prctl, loaded up front: the fork hook must be quick (see below)."""
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        return None
-
-
-_prctl = _load_prctl()
-_PR_SET_PDEATHSIG = 1
-
-
 def _after_fork_in_child() -> None:
     """Whoosh's multiprocessing writer forks helpers. They must not keep the writer lock
     alive (flock belongs to the open file, shared across fork) and must die with the parent,
@@ -430,11 +423,8 @@ def _after_fork_in_child() -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     _held_lock_fds.clear()
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        # A parent killed between fork and prctl sends no signal: we are already orphaned.
-        if os.getppid() != parent:
-            os._exit(1)
+    if not die_with_parent(signal.SIGKILL, parent):
+        os._exit(1)
 
 
 if hasattr(os, "register_at_fork"):
@@ -629,6 +619,7 @@ class _GenerationWriter:
         if self.dir.exists():
             shutil.rmtree(self.dir)
         self.dir.mkdir()
+        self.known_crc: dict[tuple, int] = {}
         if fresh or live is None:
             self.ix = windex.create_in(str(self.dir), build_schema())
         else:
@@ -638,6 +629,12 @@ class _GenerationWriter:
                     os.link(src / name, self.dir / name)
                 except OSError:
                     shutil.copy2(src / name, self.dir / name)
+            # The linked files' checksums are known: the live manifest's, verified at open.
+            with contextlib.suppress(OSError, ValueError):
+                sums = json.loads((src / MANIFEST).read_text(encoding="utf-8")).get("crc32", {})
+                for name, crc in sums.items():
+                    with contextlib.suppress(OSError):
+                        self.known_crc[_file_key((self.dir / name).stat())] = crc
             self.ix = windex.open_dir(str(self.dir))
         self.segments_before = len(self.ix._segments()) if hasattr(self.ix, "_segments") else 0
         from indexer.writing import open_writer
@@ -678,6 +675,15 @@ class _GenerationWriter:
             self.writer.cancel()
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def _crc32(self, path: Path) -> int:
+        """The file's checksum: known when it is linked unchanged from the live generation."""
+        key = _file_key(path.stat())
+        crc = self.known_crc.get(key)
+        if crc is None:
+            crc = _crc32(path)
+        _VERIFIED.add(key)
+        return crc
+
     def finish(self, meta: dict) -> None:
         """fsync the Whoosh files, write manifest.json and docs.json durably."""
         files = _whoosh_files(self.dir)
@@ -685,7 +691,7 @@ class _GenerationWriter:
             _fsync_file(self.dir / name)
         manifest = {"format": FORMAT_VERSION, "generation": self.name,
                     "files": {n: (self.dir / n).stat().st_size for n in files},
-                    "crc32": {n: _crc32(self.dir / n) for n in files}}
+                    "crc32": {n: self._crc32(self.dir / n) for n in files}}
         _write_durable(self.dir / MANIFEST, json.dumps(manifest, indent=1).encode())
         _write_durable(self.dir / DOCS_JSON,
                        json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode())

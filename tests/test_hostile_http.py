@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
+from served import free_port
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -37,12 +38,6 @@ HYPOTHESIS = settings(max_examples=150, deadline=None, derandomize=True,
 
 
 # -- the server ---------------------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _prefix_document(folder: Path) -> None:
     """One extra document with 3,000 different words that start with «а»: a lone `а*`
@@ -66,7 +61,7 @@ def server(tmp_path_factory):
     r = subprocess.run([*IZDE, "index", str(corpus), "--index", str(index_dir)], cwd=REPO,
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    port = _free_port()
+    port = free_port()
     log = open(base / "serve.log", "wb")
     proc = subprocess.Popen([*IZDE, "serve", "--index", str(index_dir), "--host", "127.0.0.1",
                              "--port", str(port), "--threads", "4"],

@@ -6,23 +6,18 @@ tmp_path built from the shipped corpus; requests go over HTTP to 127.0.0.1.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from served import IZDE, Serve, http_get
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
-IZDE = [sys.executable, "-m", "indexer.cli"]
 
 
 # -- helpers: the real command line and a real server ---------------------------------
@@ -30,61 +25,6 @@ IZDE = [sys.executable, "-m", "indexer.cli"]
 def izde(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([*IZDE, *args], cwd=REPO, capture_output=True, text=True,
                           timeout=timeout)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_get(port: int, path: str, timeout: float = 10) -> tuple[int, dict, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-    finally:
-        conn.close()
-
-
-class Serve:
-    """`izde serve` in a child process, its stdout+stderr in a file."""
-
-    def __init__(self, index_dir: Path, log: Path, env: dict | None = None) -> None:
-        self.port = free_port()
-        self.log = log
-        self._fh = open(log, "wb")
-        self.proc = subprocess.Popen(
-            [*IZDE, "serve", "--index", str(index_dir), "--host", "127.0.0.1",
-             "--port", str(self.port), "--threads", "4"],
-            cwd=REPO, stdout=self._fh, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"izde serve exited: {self.log_text()}"
-            try:
-                http_get(self.port, "/healthz", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail("izde serve did not start in 60 s")
-
-    def get(self, path: str) -> tuple[int, dict, bytes]:
-        return http_get(self.port, path)
-
-    def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self._fh.close()
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:

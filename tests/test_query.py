@@ -170,3 +170,30 @@ def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
         assert str(MAX_QUERY_PREFIX_TERMS) in " ".join(r.get("notes", [])) + r["understood_as"]
     finally:
         h.close()
+
+
+def test_a_prefix_reads_all_segments_in_order(tmp_path, monkeypatch):
+    """Terms of a prefix come from every segment, the first PREFIX_SCAN in alphabetical
+    order over the whole index (not the first ones of one segment)."""
+    from indexer import query
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    odd = [f"ба{i:02d}" for i in range(1, 40, 2)]
+    even = [f"ба{i:02d}" for i in range(0, 40, 2)]
+    (corpus / "odd.txt").write_text(" ".join(odd) + ".\n", encoding="utf-8")
+    update_index([corpus], tmp_path / "index")
+    (corpus / "even.txt").write_text(" ".join(even) + ".\n", encoding="utf-8")
+    update_index([corpus], tmp_path / "index")
+    monkeypatch.setattr(query, "PREFIX_SCAN", 10)
+    h = open_index(tmp_path / "index")
+    try:
+        with h.searcher() as s:
+            reader = s.reader()
+            assert len(reader.leaf_readers()) >= 2, "the test needs two segments"
+            forms, cut = query.Compiler(h.ix.schema, reader)._expand("exact", "ба")
+        assert cut
+        assert sorted(forms) == [f"ба{i:02d}" for i in range(10)]
+    finally:
+        h.close()

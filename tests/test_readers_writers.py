@@ -14,7 +14,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from served import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "corpus"
@@ -79,12 +79,6 @@ def izde(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 def izde_bg(*args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([*IZDE, *args], cwd=REPO, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def api(port: int, path: str, timeout: float = 10) -> tuple[int, dict | bytes]:

@@ -257,7 +257,6 @@ def test_both_ranking_paths_agree(handle, monkeypatch, q):
 
     direct = search(handle, q, limit=8)
     monkeypatch.setattr(S, "SCORE_DIRECT", 0)
-    monkeypatch.setattr(S, "CACHE_MIN_DF", 1)
     via_whoosh = search(handle, q, limit=8)
     assert [(h["anchor"], h["score"]) for h in direct["hits"]] == [
         (h["anchor"], h["score"]) for h in via_whoosh["hits"]]

@@ -6,36 +6,22 @@ import http.client
 import os
 import re
 import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from served import Serve, http_get
 
-REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux",
                                 reason="worker processes are forked (Linux)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port: int, path: str, conn: http.client.HTTPConnection | None = None):
-    own = conn is None
-    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        return resp.status, resp.read()
-    finally:
-        if own:
-            conn.close()
+def _get(path: str, conn: http.client.HTTPConnection) -> tuple[int, bytes]:
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    return resp.status, resp.read()
 
 
 def _children(pid: int) -> set[int]:
@@ -48,28 +34,10 @@ def _children(pid: int) -> set[int]:
 
 @pytest.fixture()
 def served(shipped_index, tmp_path):
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer.cli", "serve", "--index", str(shipped_index),
-             "--port", str(port), "--workers", "2", "--threads", "2"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, "IZDE_WARM_SECONDS": "1"})
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, log.read_text(errors="replace")
-        try:
-            if _get(port, "/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "izde serve did not answer"
-        time.sleep(0.2)
-    yield proc, port, log
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(15)
+    server = Serve(shipped_index, tmp_path / "serve.log", env={"IZDE_WARM_SECONDS": "1"},
+                   args=("--workers", "2", "--threads", "2"))
+    yield server.proc, server.port, server.log
+    server.stop()
 
 
 def test_connections_go_to_every_worker_and_sigterm_stops_all(served):
@@ -84,7 +52,7 @@ def test_connections_go_to_every_worker_and_sigterm_stops_all(served):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for path in ("/api/search?q=%D0%B4%D0%B0%D2%93%D0%B4%D0%B0%D1%80%D1%8B%D1%81",
                      "/search?q=%D0%B4%D0%B0%D2%93%D0%B4%D0%B0%D1%80%D1%8B%D1%81"):
-            status, body = _get(port, path, conn)
+            status, body = _get(path, conn)
             assert status == 200 and body
         conn.close()
         time.sleep(0.1)
@@ -112,4 +80,4 @@ def test_a_worker_that_dies_is_replaced(served):
         assert time.monotonic() < deadline, (now, log.read_text(errors="replace"))
         time.sleep(0.2)
     for _ in range(4):                          # both (the new one too) answer
-        assert _get(port, "/healthz")[0] == 200
+        assert http_get(port, "/healthz")[0] == 200

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from waitress import create_server
 
+from indexer.lifetime import die_with_parent
 from webapp import create_app
 
 log = logging.getLogger("izde.web")
@@ -131,25 +132,13 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel sends this worker SIGTERM when the watching process goes away."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)           # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - elsewhere: a worker outlives a killed parent
-        pass
-
-
 def _worker(channel: socket.socket, index_dir, threads: int, parent: int,
             family: int) -> None:
     import threading
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    _die_with_parent()
-    if os.getppid() != parent:                  # the parent died before prctl took effect
+    if not die_with_parent(signal.SIGTERM, parent):
         return
     # waitress wants a listening socket to build its server on; this one is never read
     # (connections come from the parent).
