@@ -96,8 +96,11 @@ def sidecar_path(path: Path) -> Path:
 def read_sidecar(path: Path) -> dict:
     """Metadata from `<file>.meta.json` ({} when absent). A broken sidecar skips the file."""
     side = sidecar_path(path)
-    if not side.exists():
-        return {}
+    try:
+        if not side.exists():
+            return {}
+    except OSError as exc:          # e.g. a folder we may not enter: the file is unreadable too
+        raise SkipFile(f"unreadable ({exc.strerror or exc})")
     try:
         data = json.loads(side.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -412,13 +413,52 @@ def test_skip_reasons(tmp_path):
         read_documents(side)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files regardless of permissions")
+def _as_nobody(fn) -> str:
+    """Run fn in a forked child with the rights of user `nobody` (root reads any file);
+    what it raised, as "ExceptionName: message"."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                  # pragma: no cover - the child
+        try:
+            os.close(r)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            try:
+                fn()
+                msg = "no error"
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                msg = f"{type(exc).__name__}: {exc}"
+            os.write(w, msg.encode("utf-8"))
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        out = fh.read().decode("utf-8")
+    os.waitpid(pid, 0)
+    return out
+
+
 def test_unreadable_file(tmp_path):
-    f = tmp_path / "secret.txt"
-    f.write_text("Құпия.", encoding="utf-8")
-    f.chmod(0)
-    with pytest.raises(SkipFile, match="unreadable"):
-        read_documents(f)
+    if os.geteuid() != 0:
+        f = tmp_path / "secret.txt"
+        f.write_text("Құпия.", encoding="utf-8")
+        f.chmod(0)
+        with pytest.raises(SkipFile, match="unreadable"):
+            read_documents(f)
+        return
+    # As root: a folder anyone may enter, a file only its owner could read, read as nobody.
+    with tempfile.TemporaryDirectory() as d:
+        os.chmod(d, 0o755)
+        f = Path(d) / "secret.txt"
+        f.write_text("Құпия.", encoding="utf-8")
+        f.chmod(0)
+        msg = _as_nobody(lambda: read_documents(f))
+        assert msg == "SkipFile: unreadable (permission denied)", msg
+        # A folder nobody may enter: the sidecar lookup fails first, and says so.
+        os.chmod(d, 0o700)
+        msg = _as_nobody(lambda: read_documents(f))
+        assert msg.startswith("SkipFile: unreadable"), msg
 
 
 def test_bad_sidecar(tmp_path):
