@@ -42,10 +42,10 @@ class NotFound(LookupError):
 
 # -- handle access ---------------------------------------------------------------------------
 # Searches in one process take turns (SEARCH_CONCURRENCY at a time): they are CPU-bound
-# Python, so running more at once gains nothing under the GIL, and every Whoosh searcher
-# open at the same time holds its own in-memory copy of the segment files (Whoosh's
-# BufferFile copies the mapped file into a BytesIO): about the index's size per searcher.
-# Taking turns also serves short searches waiting behind a long one sooner than sharing the
+# Python, so running more at once gains nothing under the GIL (more worker processes use
+# more cores; see webapp/serve.py), and each Whoosh searcher open at the same time keeps its
+# own readers and caches (for compound segments, which izde's writer no longer makes, even a
+# copy of the segment file in memory).  Taking turns also serves short searches waiting behind a long one sooner than sharing the
 # CPU would (lower 95th-percentile latency under load).  $IZDE_SEARCH_CONCURRENCY overrides.
 
 def _concurrency() -> int:
