@@ -379,6 +379,9 @@ class Ranker:
                     wanted.append((df, field, text.decode("utf-8")
                                    if isinstance(text, bytes) else text))
         wanted.sort(key=lambda w: -w[0])
+        for field in fields:        # every search needs these; they cost a read of the index
+            if field in searcher.schema:
+                self.length_norms(searcher, field)
         run = self.run(searcher)
         loaded = 0
         for _df, field, text in wanted:
@@ -438,6 +441,13 @@ def _leaf_lengths(leaf, fieldname: str) -> list[int]:
         col = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if col is not None:
             table = [byte_to_length(i) for i in range(256)]
+            if getattr(col, "_fixedlen", None) == 1 and hasattr(col, "_dbfile"):
+                # One byte per document, stored in a row: one read, not a seek per document
+                # (a million of them cost seconds at the first search of a generation).
+                have = min(col._count, n)
+                raw = bytes(col._dbfile.get(col._basepos, have)) if have else b""
+                raw += bytes([int(col._default or 0)]) * (n - have)
+                return [table[x] for x in raw]
             raw = list(col)
             if len(raw) == n:
                 return [table[x] if isinstance(x, int) else table[ord(x)] for x in raw]

@@ -165,8 +165,11 @@ def _ranker(handle, searcher) -> Ranker:
 
 def warm_caches(handle, seconds: float = 10.0) -> int:
     """Prepare a generation for searching (layout, decoded postings of its most frequent
-    terms) within about `seconds`; returns how many terms were loaded."""
-    with _searcher(handle) as s:
+    terms) within about `seconds`; returns how many terms were loaded.  It takes no turn
+    (see SEARCH_CONCURRENCY): a server prepares a new generation beside the searches it
+    still answers from the previous one."""
+    opener = getattr(handle, "searcher", None) or handle.ix.searcher
+    with opener() as s:
         return _ranker(handle, s).warm(s, seconds)
 
 

@@ -296,14 +296,23 @@ class IndexHandle:
             if s is not None:
                 s.close()
 
-    def refreshed(self) -> "IndexHandle":
-        """A new handle when CURRENT moved to another generation, else this one (cheap)."""
+    def current_stamp(self) -> tuple | None:
+        """CURRENT's identity now (one stat), None when it is gone."""
         try:
             st = os.stat(self.index_dir / CURRENT)
         except FileNotFoundError:
-            return self
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
-        if stamp == self._stamp:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def moved(self) -> bool:
+        """Whether CURRENT has been replaced since this handle was opened (cheap)."""
+        stamp = self.current_stamp()
+        return stamp is not None and stamp != self._stamp
+
+    def refreshed(self) -> "IndexHandle":
+        """A new handle when CURRENT moved to another generation, else this one (cheap)."""
+        stamp = self.current_stamp()
+        if stamp is None or stamp == self._stamp:
             return self
         try:
             name = _read_current(self.index_dir)

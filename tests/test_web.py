@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import shutil
+import time
 from html import unescape
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -527,3 +528,36 @@ def test_facets_list_the_top_documents_with_a_link_to_more(tmp_path, make_live_s
     assert "facets=1000" in page                       # the link asks for all of them
     assert "More documents" not in get(server.url, f"/search?q={q(WORD)}&lang=en").text
     assert get(server.url, f"/api/search?q={q(WORD)}&facets=5000").status == 400
+
+
+def test_a_large_index_moves_to_a_new_generation_in_the_background(tmp_path, make_live_server,
+                                                                   monkeypatch):
+    """Past BACKGROUND_SWITCH_PARAGRAPHS the new generation is opened and warmed in a
+    thread: the request that notices it is answered from the previous generation at once,
+    later ones from the new one, and no request fails in between."""
+    from indexer.store import update_index
+    from webapp import data
+
+    monkeypatch.setattr(data, "BACKGROUND_SWITCH_PARAGRAPHS", 0)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    update_index([corpus], index_dir)
+    server = make_live_server(index_dir)
+    word = "жаңаартефакт"
+    before = get(server.url, "/healthz").json()
+    (corpus / "extra.txt").write_text(f"Бұл абзацта {word} деген сөз бар.\n", encoding="utf-8")
+    update_index([corpus], index_dir)
+    first = get(server.url, "/healthz").json()
+    assert first["generation"] == before["generation"]
+    deadline = time.monotonic() + 30
+    while True:
+        r = get(server.url, f"/api/search?q={q(word)}")
+        assert r.status == 200
+        if r.json()["total"] == 1:
+            break
+        assert time.monotonic() < deadline, "the new generation was never served"
+        time.sleep(0.05)
+    after = get(server.url, "/healthz").json()
+    assert after["generation"] != before["generation"]
+    assert after["documents"] == before["documents"] + 1

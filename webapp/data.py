@@ -5,13 +5,18 @@ do) even before an index exists.
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from flask import current_app, g
+
+log = logging.getLogger("izde.web")
 
 
 class NoIndex(Exception):
@@ -32,26 +37,43 @@ class Missing(Exception):
     """No such document or paragraph in the index: a 404."""
 
 
+# Moving to a new generation means opening it and building its search caches: seconds for
+# a large index (about 6 s at a million paragraphs). From this size on, that is done in a
+# background thread while requests are still answered from the previous generation; below
+# it, by the first request that sees the new one. $IZDE_BACKGROUND_SWITCH overrides.
+BACKGROUND_SWITCH_PARAGRAPHS = int(os.environ.get("IZDE_BACKGROUND_SWITCH", "") or 200_000)
+SWITCH_WARM_SECONDS = 5.0       # frequent terms decoded before the new generation is served
+SWITCH_INTERVAL = 0.0005        # seconds: the interpreter's switch interval while preparing
+
+
 class IndexHolder:
-    """The live index handle of one app, moved to the newest generation on every request."""
+    """The live index handle of one app, moved to the newest generation when CURRENT
+    moves (checked on every request)."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         self._handle: Any = None
+        self._switching = False
+        self._failed: tuple | None = None   # CURRENT's stamp when its generation would not open
 
     def current(self) -> Any:
         from indexer.store import IndexDamaged, IndexError_, IndexMissing, open_index
 
         with self._lock:
             try:
-                if self._handle is None:
+                h = self._handle
+                if h is None:
                     self._handle = open_index(self.index_dir)
-                else:
-                    old = self._handle
-                    self._handle = old.refreshed()
-                    if self._handle is not old and hasattr(old, "close"):
-                        old.close()  # its idle pooled searchers; busy ones finish first
+                elif not self._switching and h.moved():
+                    if h.paragraphs >= BACKGROUND_SWITCH_PARAGRAPHS:
+                        stamp = h.current_stamp()
+                        if stamp != self._failed:
+                            self._switching = True
+                            threading.Thread(target=self._switch, args=(h, stamp),
+                                             name="izde-switch", daemon=True).start()
+                    else:
+                        self._serve(h.refreshed())
             except IndexMissing as exc:
                 self._handle = None
                 raise NoIndex("missing", str(exc), self.index_dir) from None
@@ -62,6 +84,45 @@ class IndexHolder:
                 self._handle = None
                 raise NoIndex("damaged", str(exc), self.index_dir) from None
             return self._handle
+
+    def _serve(self, new: Any) -> None:
+        """Make `new` the live handle (under the lock)."""
+        old, self._handle = self._handle, new
+        if new is not old and hasattr(old, "close"):
+            old.close()  # its idle pooled searchers; busy ones finish first
+
+    def _switch(self, old: Any, stamp: tuple | None) -> None:
+        """Open and warm the new generation, then serve it; requests get `old` meanwhile.
+        A generation that does not open is logged, and the old one kept, until CURRENT
+        moves again."""
+        from indexer.search import warm_caches
+
+        new = None
+        # This thread is CPU-bound Python; the request threads give the interpreter up at
+        # every read and then wait a whole switch interval for it: a shorter interval keeps
+        # their answers quick meanwhile.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
+        try:
+            new = old.refreshed()
+            if new is not old:
+                warm_caches(new, SWITCH_WARM_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - the old generation is still good
+            log.warning("still serving %s: the new generation did not open: %s",
+                        old.generation, exc)
+            if new is not None and new is not old:
+                new.close()
+            new = None
+        finally:
+            sys.setswitchinterval(interval)
+        with self._lock:
+            self._switching = False
+            if new is None:
+                self._failed = stamp
+            elif self._handle is old:
+                self._serve(new)
+            else:
+                new.close()
 
 
 def holder() -> IndexHolder:
