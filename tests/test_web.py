@@ -435,14 +435,21 @@ def test_request_log_has_path_status_time_but_no_query(live_server, caplog):
     assert not any("secretword" in line for line in lines)
 
 
-def test_a_new_generation_is_served_without_restart(tmp_path, make_live_server):
+def _served_copy(tmp_path, make_live_server):
+    """A copy of the shipped corpus, indexed and served: (corpus, index folder, server)."""
     from indexer.store import update_index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     index_dir = tmp_path / "index"
     update_index([corpus], index_dir)
-    server = make_live_server(index_dir)
+    return corpus, index_dir, make_live_server(index_dir)
+
+
+def test_a_new_generation_is_served_without_restart(tmp_path, make_live_server):
+    from indexer.store import update_index
+
+    corpus, index_dir, server = _served_copy(tmp_path, make_live_server)
     word = "жаңаартефакт"
     before = get(server.url, "/healthz").json()
     assert get(server.url, f"/api/search?q={q(word)}").json()["total"] == 0
@@ -539,11 +546,7 @@ def test_a_large_index_moves_to_a_new_generation_in_the_background(tmp_path, mak
     from webapp import data
 
     monkeypatch.setattr(data, "BACKGROUND_SWITCH_PARAGRAPHS", 0)
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index_dir = tmp_path / "index"
-    update_index([corpus], index_dir)
-    server = make_live_server(index_dir)
+    corpus, index_dir, server = _served_copy(tmp_path, make_live_server)
     word = "жаңаартефакт"
     before = get(server.url, "/healthz").json()
     (corpus / "extra.txt").write_text(f"Бұл абзацта {word} деген сөз бар.\n", encoding="utf-8")
