@@ -59,10 +59,10 @@ bench: $(TEST_STAMP)
 	$(PY) -m bench.run_all
 
 # Regenerate the stemmer's word list from Debian's hunspell-kk. The list is shipped in
-# indexer/data/; rerun only after changing indexer/suffixes.py (the build filters with them).
+# indexer/text/data/; rerun only after changing indexer/text/suffixes.py (the build filters with them).
 lexicon: install
 	@test -f /usr/share/hunspell/kk_KZ.dic || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -q hunspell-kk; }
-	$(PY) indexer/data/build_lexicon.py
+	$(PY) indexer/text/data/build_lexicon.py
 
 clean:
 	rm -rf $(VENV) var test-output bench/out *.egg-info

@@ -28,8 +28,8 @@ from pathlib import Path
 from whoosh.analysis import StandardAnalyzer
 
 from bench.corpus import make_paragraphs, sentences_path
-from indexer import analysis
-from indexer import stemmer as kk_stemmer
+from indexer.analysis import analyzers as analysis
+from indexer.text import stemmer as kk_stemmer
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"

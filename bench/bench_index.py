@@ -8,10 +8,10 @@ times (default 3), and the median of each figure is reported:
 - `baseline`: plain Whoosh 2.7.4, `StandardAnalyzer`, one writer (`ix.writer()`), one Whoosh
   document per paragraph (id + stored text), the same JSONL read and split into paragraphs
   the same way;
-- `izde`: `indexer.store.update_index([corpus], tmp, rebuild=True)`, exactly what
+- `izde`: `indexer.index.store.update_index([corpus], tmp, rebuild=True)`, exactly what
   `izde index --rebuild` runs — reading, encoding detection, paragraph numbering,
   fingerprints, the full schema (text/exact/fold/title/section analysed by the Kazakh
-  analyzers), izde's writer (`indexer.writing`), generation, fsync, manifest, docs.json —
+  analyzers), izde's writer (`indexer.index.writer`), generation, fsync, manifest, docs.json —
   with its default choice of writer processes (one below 8 MB of input, else two; the
   `procs` column says which);
 - `izde-procs1`, `izde-procs2`: the same, forced to one / two writer processes.
@@ -71,7 +71,7 @@ def dir_size(path: Path) -> int:
 # -- children ----------------------------------------------------------------------------
 
 def split_paragraphs(text: str) -> list[str]:
-    """As indexer.documents.read_jsonl splits a record's text."""
+    """As indexer.ingest.readers.read_jsonl splits a record's text."""
     if re.search(r"\n\s*\n", text):
         return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
     return [p.strip() for p in text.split("\n") if p.strip()]
@@ -100,7 +100,7 @@ def child_baseline(corpus: Path, out: Path) -> dict:
 
 
 def child_izde(corpus: Path, out: Path, procs: int | None) -> dict:
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     t0 = time.perf_counter()
     s = update_index([corpus], out, rebuild=True, procs=procs)
@@ -184,7 +184,7 @@ def profile(n: int, per_doc: int, top: int = 25) -> str:
     import io
     import pstats
 
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     corpus = corpus_file(n, per_doc)
     with tempfile.TemporaryDirectory(prefix="izde-profile-") as tmp:

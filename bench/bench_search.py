@@ -8,7 +8,7 @@
     python -m bench.bench_search --http auto  # starts `izde serve` on the index for that
 
 Queries: `bench.queries.benchmark_queries()` (seeded 1-3 word queries, phrases, and the
-230 KazQAD dev questions).  izde: `indexer.search.search(handle, q, limit=10)` on the index
+230 KazQAD dev questions).  izde: `indexer.search.engine.search(handle, q, limit=10)` on the index
 that `bench.scale.ensure_index(N)` builds with `izde index`.  Baseline, same run, same
 queries: plain Whoosh on a StandardAnalyzer index of the same paragraphs (title + text,
 BM25F), `MultifieldParser` with OR-ed words (the reference setting of the KazQAD figures),
@@ -155,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from bench.scale import ensure_index
-    from indexer.search import search
-    from indexer.store import open_index
+    from indexer.search.engine import search
+    from indexer.index.store import open_index
 
     queries = benchmark_queries(args.seed)
     out: dict = {"machine_start": machine(), "queries": len(queries), "passes": args.passes}

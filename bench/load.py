@@ -307,14 +307,14 @@ def py_spy_record(pid: int, seconds: int, out: Path, exe: str = "py-spy"
 
 
 def profile_search(index_dir: Path, queries: list[str], top: int = 35) -> str:
-    """cProfile of `indexer.search.search` over the queries, in-process (no HTTP): where a
+    """cProfile of `indexer.search.engine.search` over the queries, in-process (no HTTP): where a
     search spends its time (parsing, Whoosh scoring, facets, highlighting, suggestions)."""
     import cProfile
     import io
     import pstats
 
-    from indexer.search import search
-    from indexer.store import open_index
+    from indexer.search.engine import search
+    from indexer.index.store import open_index
 
     handle = open_index(index_dir)
     for q in queries[:30]:

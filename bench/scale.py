@@ -6,7 +6,7 @@ For each size N:
 - `izde index --rebuild` runs once as a child process: wall time, size of the live generation
   on disk, peak memory (psutil polling of the child and all its descendants, summed; and the
   largest single process from getrusage(RUSAGE_CHILDREN).ru_maxrss of a wrapper process);
-- the benchmark queries (`bench.queries`) are run in-process through `indexer.search.search`
+- the benchmark queries (`bench.queries`) are run in-process through `indexer.search.engine.search`
   (p50/p95, median of passes) and over HTTP against `izde serve` on 127.0.0.1 (one client).
 
 An index is reused (`bench/out/index-N` + `index-N.build.json`) while the indexing code
@@ -202,7 +202,7 @@ def _ensure_index_locked(n: int, seed: int, rebuild: bool) -> dict:
         info["dir_size_mb"] = round(dir_size(index_dir) / MB, 1)
         info["paragraphs_per_s"] = round(n / info["seconds"], 1)
         try:
-            from indexer.store import index_stats
+            from indexer.index.store import index_stats
 
             info["stats"] = index_stats(index_dir)
         except Exception as exc:  # noqa: BLE001 - informational
@@ -216,8 +216,8 @@ def in_process_latency(index_dir: Path, queries: list[str], passes: int = 3,
                        kinds: list[str] | None = None) -> dict:
     """search() called directly; percentiles per pass, the median pass reported, and (from
     the last pass) percentiles per kind of query."""
-    from indexer.search import search
-    from indexer.store import open_index
+    from indexer.search.engine import search
+    from indexer.index.store import open_index
 
     handle = open_index(index_dir)
     for q in queries[:30]:  # warm-up: open readers, fill caches
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     out_path = Path(args.out)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.index is not None:
-        from indexer.store import open_index
+        from indexer.index.store import open_index
 
         handle = open_index(args.index)
         sizes = [handle.paragraphs]

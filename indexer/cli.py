@@ -34,7 +34,7 @@ def main() -> None:
 @main.command()
 def stem() -> None:
     """Stem words read from stdin, one a line; print `word<TAB>stem`."""
-    from indexer.analysis import stem_word
+    from indexer.analysis.analyzers import stem_word
 
     for line in sys.stdin:
         word = line.rstrip("\r\n")
@@ -46,7 +46,7 @@ def stem() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def analyze(text: str, as_json: bool) -> None:
     """Show each token of TEXT with its offsets, normalised form, stem and language."""
-    from indexer.analysis import analyze as run
+    from indexer.analysis.analyzers import analyze as run
 
     tokens = run(text)
     if as_json:
@@ -67,7 +67,7 @@ def eval_group() -> None:
 @click.option("--by-source", is_flag=True, help="Also print figures per source group.")
 def eval_stems(gold: Path, errors: int, by_source: bool) -> None:
     """Conflation recall/precision/F1 of the stemmer on a CoNLL-U file."""
-    from indexer.eval_stems import evaluate, format_by_source, format_errors
+    from indexer.eval.stems import evaluate, format_by_source, format_errors
 
     result = evaluate(gold, by_source=by_source)
     if errors:
@@ -86,7 +86,7 @@ def eval_stems(gold: Path, errors: int, by_source: bool) -> None:
               help="Write per-query figures as JSON Lines to this file.")
 def eval_retrieval(folder: Path, per_query: Path | None) -> None:
     """nDCG@10, MRR@10, Recall@10/100 on a corpus.jsonl/topics.tsv/qrels.tsv folder."""
-    from indexer.eval_retrieval import evaluate
+    from indexer.eval.retrieval import evaluate
 
     result = evaluate(folder, per_query=per_query)
     click.echo(
@@ -108,7 +108,7 @@ def eval_retrieval(folder: Path, per_query: Path | None) -> None:
 def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, check: bool,
               wait: float) -> None:
     """Index documents under PATHS (default: ./corpus); only new or changed files are re-read."""
-    from indexer.store import IndexBusy, IndexDamaged, check_index, update_index
+    from indexer.index.store import IndexBusy, IndexDamaged, check_index, update_index
 
     target = _index_dir(index_dir)
     if check:
@@ -139,7 +139,7 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, ch
 @click.option("--json", "as_json", is_flag=True)
 def stats(index_dir: Path | None, as_json: bool) -> None:
     """Documents, paragraphs, distinct terms, size on disk, last update."""
-    from indexer.store import IndexError_, index_stats
+    from indexer.index.store import IndexError_, index_stats
 
     try:
         data = index_stats(_index_dir(index_dir))
@@ -166,8 +166,8 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 def search(query: str, index_dir: Path | None, as_json: bool, limit: int, offset: int,
            doc: str | None, order: str) -> None:
     """Search paragraphs; hits best first with matching forms marked."""
-    from indexer.search import QueryError, search as run
-    from indexer.store import IndexError_, open_index
+    from indexer.search.engine import QueryError, search as run
+    from indexer.index.store import IndexError_, open_index
 
     try:
         handle = open_index(_index_dir(index_dir))
@@ -178,7 +178,7 @@ def search(query: str, index_dir: Path | None, as_json: bool, limit: int, offset
     if as_json:
         _dump(result)
         return
-    from indexer.search import format_text
+    from indexer.search.engine import format_text
 
     click.echo(format_text(result, color=sys.stdout.isatty()))
 
@@ -189,8 +189,8 @@ def search(query: str, index_dir: Path | None, as_json: bool, limit: int, offset
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/term.")
 def term(word: str, index_dir: Path | None, as_json: bool) -> None:
     """Where a word appears: its forms with counts, per document, and concordance lines."""
-    from indexer.search import QueryError, format_term_text, term_view
-    from indexer.store import IndexError_, open_index
+    from indexer.search.engine import QueryError, format_term_text, term_view
+    from indexer.index.store import IndexError_, open_index
 
     try:
         result = term_view(open_index(_index_dir(index_dir)), word)

@@ -24,7 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory) -> Path:
     """The shipped corpus indexed into a session-wide temporary folder (read-only use)."""
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     index_dir = tmp_path_factory.mktemp("shipped") / "index"
     update_index([CORPUS], index_dir)

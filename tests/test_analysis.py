@@ -13,8 +13,8 @@ from whoosh.analysis import StemFilter, Token
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from indexer import analysis
-from indexer.analysis import (
+from indexer.analysis import analyzers as analysis
+from indexer.analysis.analyzers import (
     CompoundFilter,
     ExactAnalyzer,
     FoldAnalyzer,

@@ -18,7 +18,7 @@ import psutil
 import pytest
 from whoosh.qparser import QueryParser
 
-from indexer.store import check_index, open_index, update_index
+from indexer.index.store import check_index, open_index, update_index
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer import ids
-from indexer.documents import SkipFile, read_documents
-from indexer.paragraphs import fingerprint, split_plain_text
+from indexer.ingest import ids
+from indexer.ingest.readers import SkipFile, read_documents
+from indexer.ingest.paragraphs import fingerprint, split_plain_text
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
@@ -509,8 +509,8 @@ def test_record_ids():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from indexer.encoding import BinaryContent, EncodingUndetermined, decode_bytes  # noqa: E402
-from indexer.paragraphs import number_blocks  # noqa: E402
+from indexer.ingest.encoding import BinaryContent, EncodingUndetermined, decode_bytes  # noqa: E402
+from indexer.ingest.paragraphs import number_blocks  # noqa: E402
 
 LINES = st.lists(st.one_of(
     st.just(""), st.just("КІРІСПЕ"), st.just("2. Азаматтардың мүддесін қорғау,"),

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from indexer.encoding import (DIFFERING_BYTES, BinaryContent, EncodingUndetermined,
+from indexer.ingest.encoding import (DIFFERING_BYTES, BinaryContent, EncodingUndetermined,
                               decode_bytes, plausibility)
 
 KAZAKH = ("Қазақстан қазір қоғамның барлық тараптарын сапалы терең қайта құру жолында. "

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from indexer.eval_retrieval import evaluate, mrr_at, ndcg_at, recall_at, score_run
+from indexer.eval.retrieval import evaluate, mrr_at, ndcg_at, recall_at, score_run
 
 
 def test_metrics_by_hand():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.eval_stems import evaluate, format_errors, read_forms
+from indexer.eval.stems import evaluate, format_errors, read_forms
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO.parent / "shared" / "data" / "ud-kazakh-ktb" / "kk_ktb-dev.conllu"
@@ -87,7 +87,7 @@ def test_dev_baselines() -> None:
 
 
 def test_figures_by_source(tmp_path: Path) -> None:
-    from indexer.eval_stems import format_by_source, source_group, source_of
+    from indexer.eval.stems import format_by_source, source_group, source_of
     assert source_of("wikipedia.tagged.txt:12:340") == "wikipedia"
     assert source_group("wikipedia-news") == "news_encyclopedic"
     assert source_group("kdt") == "kdt" and source_group("Ер_Төстік") == "other"

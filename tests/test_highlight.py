@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from indexer.highlight import SNIPPET_OVER, highlight, match_spans, render, snippet
-from indexer.query import MatchTerms, compile_query, parse
-from indexer.schema import build_schema
+from indexer.search.highlight import SNIPPET_OVER, highlight, match_spans, render, snippet
+from indexer.search.query import MatchTerms, compile_query, parse
+from indexer.index.schema import build_schema
 
 SCHEMA = build_schema()
 MARKED = re.compile(r"<mark>(.*?)</mark>")

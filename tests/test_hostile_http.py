@@ -75,7 +75,7 @@ def server(tmp_path_factory):
         except OSError:
             assert time.monotonic() < deadline, "izde serve did not start"
             time.sleep(0.1)
-    from indexer.store import open_index
+    from indexer.index.store import open_index
 
     docs = sorted(open_index(index_dir).docs)
     yield {"port": port, "docs": docs, "log": base / "serve.log"}
@@ -321,7 +321,7 @@ def test_degenerate_queries(server, q):
 def test_lone_prefix_is_bounded_and_says_it_was_cut(server):
     """`а*` would match 3,000+ index terms; the documented cap (query.MAX_PREFIX_TERMS) keeps
     the most frequent ones, the answer comes in time, and it says the query was cut."""
-    from indexer.query import MAX_PREFIX_TERMS
+    from indexer.search.query import MAX_PREFIX_TERMS
 
     a = get(server["port"], "/api/search?q=" + quote("а*"))
     assert_sane(a, "а*")

@@ -1,12 +1,12 @@
-"""Language of paragraphs and tokens (rule in indexer/lang.py) and language-aware stemming."""
+"""Language of paragraphs and tokens (rule in indexer/text/lang.py) and language-aware stemming."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from indexer.analysis import LanguageFilter, analyze, stem_word
-from indexer.lang import detect, paragraph_lang, token_lang
+from indexer.analysis.analyzers import LanguageFilter, analyze, stem_word
+from indexer.text.lang import detect, paragraph_lang, token_lang
 from whoosh.analysis import Token
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

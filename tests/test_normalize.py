@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 from whoosh.analysis import Token
 
-from indexer.analysis import (
+from indexer.analysis.analyzers import (
     AbbreviationFilter,
     InvisibleCharFilter,
     KazakhLowercaseFilter,
@@ -16,7 +16,7 @@ from indexer.analysis import (
     PunctuationFilter,
     is_abbreviation,
 )
-from indexer.normalize import (
+from indexer.text.normalize import (
     fold_kazakh,
     fold_lookalikes,
     has_kazakh_letters,

@@ -112,7 +112,7 @@ def test_request_log_has_one_line_per_request_and_no_query_text(built_index, tmp
 # -- /healthz -------------------------------------------------------------------------
 
 def test_healthz_reports_document_count_and_age(built_index, tmp_path):
-    from indexer.store import open_index
+    from indexer.index.store import open_index
 
     documents = len(open_index(built_index).docs)
     assert documents >= 1
@@ -212,7 +212,7 @@ def test_damaged_index_is_refused_not_served(index_copy, tmp_path):
 
 
 def test_flipped_bytes_are_refused_at_open(index_copy):
-    from indexer.store import IndexDamaged, open_index
+    from indexer.index.store import IndexDamaged, open_index
 
     _damage_flip(index_copy)
     with pytest.raises(IndexDamaged, match="izde index --rebuild"):

@@ -5,11 +5,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.query import (MAX_QUERY_CHARS, MAX_TERMS, And, DocFilter, Not, Or, Phrase,
+from indexer.search.query import (MAX_QUERY_CHARS, MAX_TERMS, And, DocFilter, Not, Or, Phrase,
                            QueryError, Word, compile_query, parse)
-from indexer.schema import build_schema
-from indexer.search import search
-from indexer.store import open_index
+from indexer.index.schema import build_schema
+from indexer.search.engine import search
+from indexer.index.store import open_index
 
 
 def test_plain_words_are_and():
@@ -142,8 +142,8 @@ def test_a_clause_typed_twice_counts_once(handle):
 def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
     """Each prefix may expand to MAX_PREFIX_TERMS terms, but all of them together only to
     MAX_QUERY_PREFIX_TERMS: later prefixes get what is left, and the answer says so."""
-    from indexer.query import MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS, Compiler
-    from indexer.store import update_index
+    from indexer.search.query import MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS, Compiler
+    from indexer.index.store import update_index
 
     per_letter = MAX_PREFIX_TERMS + 50
     letters = "бвгдежзк"
@@ -175,8 +175,8 @@ def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
 def test_a_prefix_reads_all_segments_in_order(tmp_path, monkeypatch):
     """Terms of a prefix come from every segment, the first PREFIX_SCAN in alphabetical
     order over the whole index (not the first ones of one segment)."""
-    from indexer import query
-    from indexer.store import update_index
+    from indexer.search import query
+    from indexer.index.store import update_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -1,4 +1,4 @@
-"""indexer.ranker: bit sets, slots, per-document counts and exact MaxScore ranking, checked
+"""indexer.search.ranker: bit sets, slots, per-document counts and exact MaxScore ranking, checked
 against brute force on a small multi-document index (and on the shipped paper)."""
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
-from indexer import ranker as R
-from indexer.query import compile_query, parse
-from indexer.search import QueryError, search
-from indexer.store import open_index, update_index
+from indexer.search import ranker as R
+from indexer.search.query import compile_query, parse
+from indexer.search.engine import QueryError, search
+from indexer.index.store import open_index, update_index
 
 WORDS = ("дағдарыс экономика партия қоғам даму жыл ел бағдарлама мемлекет халық саясат "
          "білім ғылым өнеркәсіп ауыл қала жұмыс табыс салық банк").split()
@@ -151,7 +151,7 @@ def test_search_facets_are_capped_and_counted(many_docs):
 
 def test_results_identical_with_and_without_the_caches(many_docs, monkeypatch):
     """Cold (nothing cached), warmed, and cached-positions searches give the same page."""
-    import indexer.search as S
+    import indexer.search.engine as S
 
     queries = ["жыл ел", '"жыл ел"', "банк салық табыс", "партия -экономика", "дагдарыс"]
     monkeypatch.setattr(R, "CACHE_BYTES", 0)
@@ -171,7 +171,7 @@ def test_results_identical_with_and_without_the_caches(many_docs, monkeypatch):
 @pytest.mark.parametrize("q", ['"жыл ел"', "банк OR салық", '"жыл ел" OR табыс', "жыл -ел"])
 def test_document_view_hits_are_the_searchs_hits_in_that_document(many_docs, q):
     """(Queries without the all-words-else-some fallback: the same paragraphs match.)"""
-    from indexer.search import document_view
+    from indexer.search.engine import document_view
 
     everything = search(many_docs, q, limit=100, facets=1000)
     for doc_id, count in list(everything["facets"].items())[:4]:

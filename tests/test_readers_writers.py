@@ -97,7 +97,7 @@ def api(port: int, path: str, timeout: float = 10) -> tuple[int, dict | bytes]:
 
 def counts(index_dir: Path) -> tuple[int, int]:
     """(documents, paragraphs) of the live generation, read from the index itself."""
-    from indexer.store import open_index
+    from indexer.index.store import open_index
 
     h = open_index(index_dir)
     return len(h.docs), h.ix.doc_count()
@@ -228,7 +228,7 @@ def test_server_answers_throughout_an_update_and_then_serves_it(tmp_path):
             server.kill()
         log.close()
     assert "Traceback" not in (tmp_path / "serve.log").read_text(errors="replace")
-    from indexer.store import check_index
+    from indexer.index.store import check_index
 
     assert check_index(index_dir) == []
     assert counts(index_dir) == (first["documents"] + second["documents"],
@@ -274,7 +274,7 @@ def test_second_index_run_is_refused_or_waits_and_the_index_ends_whole(tmp_path)
                 p.kill()
                 p.wait()
 
-    from indexer.store import check_index
+    from indexer.index.store import check_index
 
     assert check_index(index_dir) == []
     assert counts(index_dir) == (big["documents"] + small["documents"],

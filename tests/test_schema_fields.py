@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.fields import TEXT
 
-from indexer import schema as schema_mod
-from indexer.analysis import paragraph_terms
-from indexer.schema import KazakhText, build_schema
+from indexer.index import schema as schema_mod
+from indexer.analysis.analyzers import paragraph_terms
+from indexer.index.schema import KazakhText, build_schema
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

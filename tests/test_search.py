@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search import (NotFound, QueryError, document_view, format_term_text, format_text,
+from indexer.search.engine import (NotFound, QueryError, document_view, format_term_text, format_text,
                             resolve_paragraph, search, term_view)
-from indexer.store import open_index, update_index
+from indexer.index.store import open_index, update_index
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
@@ -253,7 +253,7 @@ def test_format_text(handle):
                                '"бастауыш партия" ұйым', "дағдарыс -экономика*"])
 def test_both_ranking_paths_agree(handle, monkeypatch, q):
     """Scores summed over all postings, and Whoosh's top-N reranked: the same page."""
-    import indexer.search as S
+    import indexer.search.engine as S
 
     direct = search(handle, q, limit=8)
     monkeypatch.setattr(S, "SCORE_DIRECT", 0)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import suffixes
-from indexer.stemmer import KazakhStemmer, fold_kazakh, stem
+from indexer.text import suffixes
+from indexer.text.stemmer import KazakhStemmer, fold_kazakh, stem
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO.parent / "shared" / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
@@ -198,7 +198,7 @@ def test_vowel_final_verbs_meet() -> None:
 
 
 def test_a_missing_word_list_falls_back_to_the_tables(tmp_path: Path) -> None:
-    from indexer.stemmer import load_lexicon
+    from indexer.text.stemmer import load_lexicon
     assert load_lexicon(tmp_path / "absent.txt") is None
     bare = KazakhStemmer(lexicon=None)
     assert not bare.has_lexicon

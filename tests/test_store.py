@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
-from indexer import store
-from indexer.store import (IndexBusy, IndexDamaged, IndexMissing, check_index, index_stats,
+from indexer.index import store
+from indexer.index.store import (IndexBusy, IndexDamaged, IndexMissing, check_index, index_stats,
                            open_index, resolve_fingerprint, update_index)
 
 REPO = Path(__file__).resolve().parent.parent

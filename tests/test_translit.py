@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.analysis import FoldAnalyzer, stem_word
-from indexer.normalize import has_kazakh_letters
-from indexer.translit import latin_to_cyrillic, looks_latin
+from indexer.analysis.analyzers import FoldAnalyzer, stem_word
+from indexer.text.normalize import has_kazakh_letters
+from indexer.text.translit import latin_to_cyrillic, looks_latin
 
 
 @pytest.mark.parametrize("latin, cyrillic", [

@@ -131,8 +131,8 @@ def test_search_page_shows_the_api_result(live_server):
 
 
 def test_api_search_is_the_search_function(live_server, shipped_index):
-    from indexer.search import search
-    from indexer.store import open_index
+    from indexer.search.engine import search
+    from indexer.index.store import open_index
 
     api = get(live_server, f"/api/search?q={q(WORD)}&limit=7&offset=3").json()
     direct = search(open_index(shipped_index), WORD, limit=7, offset=3)
@@ -209,7 +209,7 @@ def test_document_view_marks_the_hit_paragraph(live_server):
 
 
 def test_old_anchor_redirects_to_current_paragraph(live_server, shipped_index):
-    from indexer.store import open_index
+    from indexer.index.store import open_index
 
     fp = open_index(shipped_index).docs[DOC]["fps"][63]
     a = get(live_server, f"/p/{DOC}/64?h={fp}")
@@ -226,7 +226,7 @@ def test_old_anchor_redirects_to_current_paragraph(live_server, shipped_index):
 
 
 def test_citation_api_and_pages_agree(live_server, shipped_index):
-    from indexer.store import open_index
+    from indexer.index.store import open_index
 
     meta = open_index(shipped_index).docs[DOC]
     c = get(live_server, f"/api/cite?doc={DOC}&n=64").json()
@@ -437,7 +437,7 @@ def test_request_log_has_path_status_time_but_no_query(live_server, caplog):
 
 def _served_copy(tmp_path, make_live_server):
     """A copy of the shipped corpus, indexed and served: (corpus, index folder, server)."""
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
@@ -447,7 +447,7 @@ def _served_copy(tmp_path, make_live_server):
 
 
 def test_a_new_generation_is_served_without_restart(tmp_path, make_live_server):
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     corpus, index_dir, server = _served_copy(tmp_path, make_live_server)
     word = "жаңаартефакт"
@@ -476,7 +476,7 @@ def test_highlight_sanity_check():
 
 
 def test_record_ids_with_capitals_are_served(tmp_path, make_live_server):
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     corpus = tmp_path / "records"
     corpus.mkdir()
@@ -516,7 +516,7 @@ def test_citation_formats_escape_and_localise():
 
 
 def test_facets_list_the_top_documents_with_a_link_to_more(tmp_path, make_live_server):
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -542,7 +542,7 @@ def test_a_large_index_moves_to_a_new_generation_in_the_background(tmp_path, mak
     """Past BACKGROUND_SWITCH_PARAGRAPHS the new generation is opened and warmed in a
     thread: the request that notices it is answered from the previous generation at once,
     later ones from the new one, and no request fails in between."""
-    from indexer.store import update_index
+    from indexer.index.store import update_index
     from webapp import data
 
     monkeypatch.setattr(data, "BACKGROUND_SWITCH_PARAGRAPHS", 0)

@@ -14,7 +14,7 @@ EVIL_ID = "evil"
 
 def make_evil_index(tmp_path: Path) -> Path:
     """A .txt document whose text and (sidecar) title contain a script tag, indexed."""
-    from indexer.store import update_index
+    from indexer.index.store import update_index
 
     corpus = tmp_path / "evil-corpus"
     corpus.mkdir()

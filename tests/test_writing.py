@@ -1,4 +1,4 @@
-"""izde's Whoosh writers (indexer.writing) write what Whoosh's own writer writes.
+"""izde's Whoosh writers (indexer.index.writer) write what Whoosh's own writer writes.
 
 Every comparison is at the reader level: terms, term statistics, every posting with its
 weight and encoded value, each document's field lengths, stored fields and columns. (The
@@ -15,9 +15,9 @@ from whoosh import index as windex
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.writing import SegmentWriter
 
-from indexer.documents import iter_documents
-from indexer.schema import build_schema, paragraph_fields
-from indexer.writing import IzdeMpWriter, IzdeSegmentWriter, TermPool, open_writer
+from indexer.ingest.readers import iter_documents
+from indexer.index.schema import build_schema, paragraph_fields
+from indexer.index.writer import IzdeMpWriter, IzdeSegmentWriter, TermPool, open_writer
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"

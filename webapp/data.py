@@ -58,7 +58,7 @@ class IndexHolder:
         self._failed: tuple | None = None   # CURRENT's stamp when its generation would not open
 
     def current(self) -> Any:
-        from indexer.store import IndexDamaged, IndexError_, IndexMissing, open_index
+        from indexer.index.store import IndexDamaged, IndexError_, IndexMissing, open_index
 
         with self._lock:
             try:
@@ -95,7 +95,7 @@ class IndexHolder:
         """Open and warm the new generation, then serve it; requests get `old` meanwhile.
         A generation that does not open is logged, and the old one kept, until CURRENT
         moves again."""
-        from indexer.search import warm_caches
+        from indexer.search.engine import warm_caches
 
         new = None
         # This thread is CPU-bound Python; the request threads give the interpreter up at
@@ -140,7 +140,7 @@ def handle() -> Any:
 
 def run_search(h: Any, q: str, limit: int, offset: int, doc: str | None, order: str,
                facets: int | None = None) -> dict:
-    from indexer import search as S
+    from indexer.search import engine as S
 
     try:
         return S.search(h, q, limit=limit, offset=offset, doc=doc, order=order,
@@ -150,7 +150,7 @@ def run_search(h: Any, q: str, limit: int, offset: int, doc: str | None, order: 
 
 
 def run_term(h: Any, w: str) -> dict:
-    from indexer import search as S
+    from indexer.search import engine as S
 
     try:
         return S.term_view(h, w)
@@ -159,7 +159,7 @@ def run_term(h: Any, w: str) -> dict:
 
 
 def run_document(h: Any, doc_id: str, q: str | None) -> dict:
-    from indexer import search as S
+    from indexer.search import engine as S
 
     if doc_id not in h.docs:
         raise Missing(doc_id)
@@ -172,7 +172,7 @@ def run_document(h: Any, doc_id: str, q: str | None) -> dict:
 
 
 def resolve(h: Any, doc_id: str, n: int, fp: str | None) -> int | None:
-    from indexer import search as S
+    from indexer.search import engine as S
 
     if doc_id not in h.docs:
         return None
@@ -184,7 +184,7 @@ def resolve(h: Any, doc_id: str, n: int, fp: str | None) -> int | None:
 
 def paragraph_fields(h: Any, doc_id: str, n: int) -> dict | None:
     """The stored fields of one paragraph (section, page, fp, kind, text), by its anchor."""
-    from indexer.search import searcher
+    from indexer.search.engine import searcher
 
     with searcher(h) as s:
         fields = s.document(anchor=f"{doc_id}#p{n}")
@@ -239,7 +239,7 @@ def stats(h: Any, index_dir: Path) -> dict:
     """Index figures plus the list of documents (id, title, paragraphs)."""
     data: dict[str, Any] = {}
     try:
-        from indexer.store import IndexHandle, index_stats
+        from indexer.index.store import IndexHandle, index_stats
 
         data.update(index_stats(index_dir, h if isinstance(h, IndexHandle) else None))
     except Exception:  # noqa: BLE001 - the figures below are enough without it
@@ -277,8 +277,8 @@ def example_queries(h: Any, n: int = 5) -> list[str]:
         return _examples_cache[key]
     words: list[str] = []
     try:
-        from indexer.analysis import stem_word
-        from indexer.search import searcher
+        from indexer.analysis.analyzers import stem_word
+        from indexer.search.engine import searcher
 
         stems: set[str] = set()
         with searcher(h) as s:

@@ -11,8 +11,8 @@ from webapp.security import (MAX_LIMIT, MAX_OFFSET, MAX_PARAGRAPH, BadRequest, i
 
 ORDERS = ("relevance", "document")
 DEFAULT_LIMIT = 10
-DEFAULT_FACETS = 20      # documents listed in the per-document counts (indexer.search.FACETS)
-MAX_FACETS = 1_000       # indexer.search.MAX_FACETS
+DEFAULT_FACETS = 20      # documents listed in the per-document counts (indexer.search.engine.FACETS)
+MAX_FACETS = 1_000       # indexer.search.engine.MAX_FACETS
 
 
 @dataclass

@@ -19,7 +19,7 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
-# The ids indexer/ids.py makes: file-name slugs (lower case) and JSON Lines record ids (case
+# The ids indexer/ingest/ids.py makes: file-name slugs (lower case) and JSON Lines record ids (case
 # kept). Only ever looked up in the index's metadata, never joined to a path.
 DOC_ID = re.compile(r"(?!\.+$)[A-Za-z0-9._-]{1,200}")
 MAX_QUERY = 1000

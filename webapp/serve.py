@@ -18,7 +18,7 @@ from pathlib import Path
 
 from waitress import create_server
 
-from indexer.lifetime import die_with_parent
+from indexer.index.lifetime import die_with_parent
 from webapp import create_app
 
 log = logging.getLogger("izde.web")
@@ -81,7 +81,7 @@ def warm_up(app, caches: bool = True) -> None:
         return
     seconds = warm_seconds() if caches else 0.0
     if seconds > 0:
-        from indexer.search import warm_caches
+        from indexer.search.engine import warm_caches
 
         t0 = time.monotonic()
         try:
@@ -193,7 +193,7 @@ def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) 
     if seconds > 0:
         t0 = time.monotonic()
         try:
-            from indexer.search import prepare_for_workers
+            from indexer.search.engine import prepare_for_workers
 
             n = prepare_for_workers(index_dir, seconds)
         except Exception as exc:  # noqa: BLE001 - no index yet: the workers say what to do

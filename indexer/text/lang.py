@@ -16,7 +16,7 @@ The rule (cheap: two regex searches per paragraph, a few per new word form):
    - "en" when it is written in Latin letters (after look-alike folding, so a Latin "a"
      inside a Cyrillic word does not count);
    - "" for numbers and other scripts (not stemmed).
-3. Kazakh tokens are stemmed with `indexer.stemmer.stem`, Russian ones with snowball
+3. Kazakh tokens are stemmed with `indexer.text.stemmer.stem`, Russian ones with snowball
    "russian", English ones with snowball "english".
 
 A caller that knows better (a document's declared language) can pass `para_lang` to the
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.normalize import KAZAKH_LETTERS
+from indexer.text.normalize import KAZAKH_LETTERS
 
 LANGS = ("kk", "ru", "en")
 

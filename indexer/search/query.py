@@ -343,7 +343,7 @@ def _has_latin(word: str) -> bool:
 
 def _latin_to_cyrillic(word: str) -> str | None:
     try:
-        from indexer.translit import latin_to_cyrillic
+        from indexer.text.translit import latin_to_cyrillic
     except ImportError:        # the transliteration module has not landed yet
         return None
     try:

@@ -5,9 +5,9 @@ from whoosh import formats
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from indexer.analysis import (ExactAnalyzer, FoldAnalyzer, KazakhAnalyzer, ParagraphTerms,
+from indexer.analysis.analyzers import (ExactAnalyzer, FoldAnalyzer, KazakhAnalyzer, ParagraphTerms,
                               paragraph_terms)
-from indexer.documents import Document, Paragraph
+from indexer.ingest.readers import Document, Paragraph
 
 SECTION_SEPARATOR = " › "
 #: Is there a `fold` field (stems without Kazakh letters)? Read by `KazakhText`.

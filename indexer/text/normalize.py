@@ -1,6 +1,6 @@
 """Character-level normalisation of Kazakh (and Russian/English) text, as plain functions.
 
-Each function here is one step; `indexer.analysis` wraps each in a Whoosh filter. They work
+Each function here is one step; `indexer.analysis.analyzers` wraps each in a Whoosh filter. They work
 on a single word (a token) unless the name says text. None of them raises on any `str`.
 
 Order matters and is the order of the analysis chain:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from indexer.query import MatchTerms
+from indexer.search.query import MatchTerms
 
 SNIPPET_OVER = 400       # paragraphs longer than this get a snippet
 SNIPPET_CONTEXT = 70     # characters of context kept on each side of a mark
@@ -42,7 +42,7 @@ def _schema_is_ours(schema) -> bool:
 
 def _check_schema(schema) -> bool:
     try:
-        from indexer.analysis import KazakhAnalyzer
+        from indexer.analysis.analyzers import KazakhAnalyzer
     except ImportError:
         return False
     try:
@@ -59,7 +59,7 @@ def tokens(schema, text: str, need_fold: bool = True) -> list[dict]:
         # on each token (`norm`, the `exact` field's term) and the fold is a cached function
         # of it, so the two other analyzers need not run.
         try:
-            from indexer.analysis import fold_token
+            from indexer.analysis.analyzers import fold_token
         except ImportError:
             fold_token = None
         if fold_token is not None:

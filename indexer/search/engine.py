@@ -20,9 +20,9 @@ from urllib.parse import quote
 
 from whoosh import query as wq
 
-from indexer.highlight import highlight, tokens
-from indexer.ranker import Ranker, Run, Unsupported, decode_postings, slots_of_bits
-from indexer.query import (Compiled, QueryError, clean, compile_query, has_kazakh_letters,
+from indexer.search.highlight import highlight, tokens
+from indexer.search.ranker import Ranker, Run, Unsupported, decode_postings, slots_of_bits
+from indexer.search.query import (Compiled, QueryError, clean, compile_query, has_kazakh_letters,
                            parse)
 
 __all__ = ["QueryError", "NotFound", "search", "term_view", "document_view",
@@ -125,7 +125,7 @@ def _validate(limit, offset, order) -> tuple[int, int]:
 
 
 # -- matching, counting, ranking -----------------------------------------------------------
-# The work is done by indexer.ranker over raw postings (bit sets for matching and counting,
+# The work is done by indexer.search.ranker over raw postings (bit sets for matching and counting,
 # BM25 summed with MaxScore pruning for ranking); Whoosh's own top-N search stays as the
 # reference path (tests compare the two) and for query shapes the ranker does not model.
 
@@ -186,7 +186,7 @@ def prepare_for_workers(index_dir, seconds: float) -> int:
     ranker once; every worker then starts with it (shared copy-on-write pages) instead of
     each building and warming its own.  The index itself is closed again (each worker opens
     its own).  Returns how many terms were loaded."""
-    from indexer.store import open_index
+    from indexer.index.store import open_index
 
     handle = open_index(Path(index_dir))
     try:
@@ -418,7 +418,7 @@ def _suggest(searcher, q: str, comp: Compiled) -> str | None:
     reader = searcher.reader()
     if "exact" not in searcher.schema:
         return None
-    from indexer.query import Compiler
+    from indexer.search.query import Compiler
     c = Compiler(searcher.schema, reader)
     corrector = searcher.corrector("exact")
     out, changed = q, False
@@ -475,7 +475,7 @@ def term_view(handle, w: str) -> dict:
     word = clean(w or "")
     if not word or len(word) > 100 or " " in word:
         raise QueryError("Give one word.")
-    from indexer.query import Compiler
+    from indexer.search.query import Compiler
     with _searcher(handle) as s:
         reader = s.reader()
         c = Compiler(s.schema, reader)
@@ -586,7 +586,7 @@ def document_view(handle, doc_id: str, q: str | None = None) -> dict:
 def resolve_paragraph(handle, doc_id: str, n: int, h: str | None = None) -> int | None:
     """The paragraph number today of a citation `doc#pN` made with fingerprint `h`."""
     try:
-        from indexer.store import resolve_fingerprint
+        from indexer.index.store import resolve_fingerprint
     except ImportError:
         resolve_fingerprint = None
     if resolve_fingerprint is not None:

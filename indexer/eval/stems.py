@@ -38,9 +38,9 @@ OTHER_GROUP = "other"
 
 
 def _default_normalise(word: str) -> str:
-    """The analyzer's word normalisation when `indexer.normalize` provides one."""
+    """The analyzer's word normalisation when `indexer.text.normalize` provides one."""
     try:  # the shared normaliser, if that module has landed
-        from indexer import normalize  # type: ignore[attr-defined]
+        from indexer.text import normalize  # type: ignore[attr-defined]
     except ImportError:
         normalize = None
     fn = getattr(normalize, "normalize_word", None) if normalize else None
@@ -99,7 +99,7 @@ def evaluate(path: Path | str, stemmer: Callable[[str], str] | None = None,
     With `by_source`, the result also has "by_source": {group: {recall, precision, f1,
     forms}} for every group of `SOURCE_GROUPS` plus "other"."""
     if stemmer is None:
-        from indexer.stemmer import stem as stemmer
+        from indexer.text.stemmer import stem as stemmer
     result = score(read_forms(path), stemmer)
     if by_source:
         groups = [*SOURCE_GROUPS, OTHER_GROUP]
@@ -174,7 +174,7 @@ def format_by_source(result: dict) -> str:
         for name, r in result["by_source"].items())
 
 
-if __name__ == "__main__":  # python -m indexer.eval_stems GOLD.conllu: figures per source
+if __name__ == "__main__":  # python -m indexer.eval.stems GOLD.conllu: figures per source
     import sys
 
     res = evaluate(sys.argv[1], by_source=True)

@@ -292,7 +292,7 @@ class SectionTracker:
 
 def number_blocks(blocks: list[Block]):
     """Paragraph objects (1-based n, section paths, fingerprints) from classified blocks."""
-    from indexer.documents import Paragraph
+    from indexer.ingest.readers import Paragraph
 
     tracker = SectionTracker()
     out = []

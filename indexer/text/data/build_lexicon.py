@@ -57,7 +57,7 @@ def drop_inflected(words: list[str]) -> list[str]:
     сүтті). The list is drawn from running text and holds such forms; a listed
     «өнімдер» would otherwise stop the plural being peeled for that word alone."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from indexer.stemmer import KazakhStemmer
+    from indexer.text.stemmer import KazakhStemmer
 
     plain = KazakhStemmer(lexicon=False)
     nouns = {w for w in words if not w.endswith("-")}

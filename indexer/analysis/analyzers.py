@@ -15,7 +15,7 @@ Whoosh filter is a Python generator that costs time on every token:
 `NFCFilter` to `LanguageFilter` plus the stem filter, with the whole result cached per raw
 word (and the paragraph's language). ``KazakhAnalyzer(fused=False)`` is the explicit chain
 above; the tests check that both give the same tokens. At index time the schema's fields
-(`indexer.schema.KazakhText`) take their terms from `paragraph_terms`, one loop that makes the
+(`indexer.index.schema.KazakhText`) take their terms from `paragraph_terms`, one loop that makes the
 index-mode terms of all three analyzers at once (tests check it against the analyzers).
 
 Token attributes added by this module (besides Whoosh's text/pos/startchar/endchar):
@@ -38,7 +38,7 @@ Rules worth knowing (tests pin each one):
 - Dotted initials are single-letter tokens ("Н.Ә. Назарбаев" -> н, ә, назарбаев).
   Abbreviations (2-5 capitals such as ХДП, ҚР, АҚШ, or mixed case such as ҚазМҰУ) are
   lower-cased but not stemmed; in an all-capitals paragraph (a heading) words are stemmed.
-- Language: see `indexer.lang`.
+- Language: see `indexer.text.lang`.
 """
 from __future__ import annotations
 
@@ -50,9 +50,9 @@ from typing import Iterable, Iterator
 import snowballstemmer
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from indexer import stemmer as kk_stemmer
-from indexer.lang import paragraph_lang, token_lang
-from indexer.normalize import (
+from indexer.text import stemmer as kk_stemmer
+from indexer.text.lang import paragraph_lang, token_lang
+from indexer.text.normalize import (
     APOSTROPHES,
     GLUE_CLASS,
     HYPHENS,
@@ -418,7 +418,7 @@ def _para_lang(t: Token) -> str:
 
 
 class LanguageFilter(Filter):
-    """Sets `t.lang` (rule in `indexer.lang`) and `t.norm` (the normalised form)."""
+    """Sets `t.lang` (rule in `indexer.text.lang`) and `t.norm` (the normalised form)."""
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
         plang = None
@@ -561,7 +561,7 @@ _FOLD_CACHES = _Caches()
 
 
 class KazakhStemFilter(Filter):
-    """Stems by language: Kazakh with `indexer.stemmer.stem`, Russian and English with
+    """Stems by language: Kazakh with `indexer.text.stemmer.stem`, Russian and English with
     snowball. Abbreviations and numbers are left alone. Cached (no Whoosh LFU cache)."""
 
     is_morph = True
@@ -646,7 +646,7 @@ def FoldAnalyzer(fused: bool = True):  # noqa: N802
 # and field. `paragraph_terms` makes the same terms in one loop over the tokenizer's
 # pattern: per raw token (and paragraph language and capitals) one cached "plan" holds the
 # terms every analyzer makes of it, and its extra positions (compounds). The schema's
-# fields (`indexer.schema`) index from it; tests/test_schema_fields.py checks that it gives
+# fields (`indexer.index.schema`) index from it; tests/test_schema_fields.py checks that it gives
 # exactly what the analyzers give.
 
 class ParagraphTerms(tuple):

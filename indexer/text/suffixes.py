@@ -1,4 +1,4 @@
-"""Kazakh suffix tables for `indexer.stemmer` — data, not code.
+"""Kazakh suffix tables for `indexer.text.stemmer` — data, not code.
 
 How to read the tables
 ----------------------

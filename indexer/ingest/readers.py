@@ -5,7 +5,7 @@
 too large, malformed). Metadata comes from the format itself and from ONE sidecar convention:
 `<file name>.meta.json` next to the file (keys: title, url, date, lang, id), which wins over
 what the file says. A language suffix in the name (`x.kk.txt`) gives the language.
-Document ids are assigned by the index (`indexer.ids`); readers leave `doc_id` as the base id
+Document ids are assigned by the index (`indexer.ingest.ids`); readers leave `doc_id` as the base id
 of the file name (JSON Lines: the record's id).
 """
 from __future__ import annotations
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from indexer import ids
-from indexer.encoding import BinaryContent, EncodingUndetermined, decode_bytes
-from indexer.paragraphs import (Block, ends_sentence, has_word, join_wrapped, number_blocks,
+from indexer.ingest import ids
+from indexer.ingest.encoding import BinaryContent, EncodingUndetermined, decode_bytes
+from indexer.ingest.paragraphs import (Block, ends_sentence, has_word, join_wrapped, number_blocks,
                                 split_plain_text)
 
 # Bump when a reader changes how paragraphs come out: unchanged files are then re-read.
@@ -586,7 +586,7 @@ def pdf_blocks(pages: list[str]) -> list[Block]:
     line-end hyphen removed before a lower-case continuation; a paragraph left open at the
     bottom of a page goes on on the next page when that page starts in lower case.
     """
-    from indexer.paragraphs import is_caps_line, is_list_item, is_numbered_heading_line
+    from indexer.ingest.paragraphs import is_caps_line, is_list_item, is_numbered_heading_line
 
     blocks: list[Block] = []
     current: list[str] = []

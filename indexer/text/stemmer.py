@@ -1,4 +1,4 @@
-"""Kazakh stemmer: a short driver over the suffix tables in `indexer.suffixes`.
+"""Kazakh stemmer: a short driver over the suffix tables in `indexer.text.suffixes`.
 
 The driver peels suffixes from the end of the word, group by group as the tables allow,
 explores every peeling the tables permit (a word has few), and keeps the shortest stem
@@ -20,11 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from indexer import suffixes as S
+from indexer.text import suffixes as S
 
 try:  # the shared normaliser owns fold_kazakh once it lands
-    from indexer.normalize import fold_kazakh
-except ImportError:  # pragma: no cover - until indexer/normalize.py exists
+    from indexer.text.normalize import fold_kazakh
+except ImportError:  # pragma: no cover - until indexer/text/normalize.py exists
 
     def fold_kazakh(text: str) -> str:
         """ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и, as typed on a Russian keyboard."""

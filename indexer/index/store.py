@@ -9,7 +9,7 @@ Layout::
 A run never changes the live generation. It builds generation N+1 from a copy of the live one
 (hard links: Whoosh never rewrites an existing file — segments get fresh random names, the TOC
 a new generation number, deletions live in the TOC — so linked files stay byte-identical;
-tests/test_store.py checks it), commits with one writer (`indexer.writing`: non-compound
+tests/test_store.py checks it), commits with one writer (`indexer.index.writer`: non-compound
 segments, so a searcher memory-maps the files), fsyncs the files and the folder,
 writes manifest.json (file names and sizes) and docs.json, and only then switches CURRENT
 (temp file + fsync + os.replace + fsync of the folder). Generations older than the previous
@@ -46,11 +46,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from indexer import ids
-from indexer.documents import (READER_VERSION, Document, SkipFile, is_sidecar, is_supported,
+from indexer.ingest import ids
+from indexer.ingest.readers import (READER_VERSION, Document, SkipFile, is_sidecar, is_supported,
                                iter_documents, read_sidecar, sidecar_path)
-from indexer.encoding import encoding_label
-from indexer.lifetime import die_with_parent
+from indexer.ingest.encoding import encoding_label
+from indexer.index.lifetime import die_with_parent
 
 CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
@@ -230,8 +230,8 @@ def _load_docs_json(index_dir: Path, gen_dir: Path) -> dict:
 def schema_signature() -> str:
     """Changes when the schema or the analysis changes: the index must then be rebuilt
     (Whoosh keeps the pickled analyzers of the index it was created with)."""
-    from indexer import analysis
-    from indexer.schema import build_schema
+    from indexer.analysis import analyzers as analysis
+    from indexer.index.schema import build_schema
 
     parts = []
     for name, f in sorted(build_schema().items()):
@@ -595,7 +595,7 @@ def _hash_source(src: _Source, max_bytes: int | None) -> str | None:
     """sha256 of the file + its sidecar + reader version (None if unreadable/too big)."""
     try:
         st = src.path.stat()
-        from indexer.documents import max_file_bytes
+        from indexer.ingest.readers import max_file_bytes
         if st.st_size > (max_file_bytes() if max_bytes is None else max_bytes):
             return None
         h = hashlib.sha256()
@@ -620,7 +620,7 @@ class _GenerationWriter:
                  procs: int, limitmb: int):
         from whoosh import index as windex
 
-        from indexer.schema import build_schema
+        from indexer.index.schema import build_schema
 
         self.index_dir = index_dir
         self.name = _gen_name(number)
@@ -646,7 +646,7 @@ class _GenerationWriter:
                         self.known_crc[_file_key((self.dir / name).stat())] = crc
             self.ix = windex.open_dir(str(self.dir))
         self.segments_before = len(self.ix._segments()) if hasattr(self.ix, "_segments") else 0
-        from indexer.writing import open_writer
+        from indexer.index.writer import open_writer
 
         self.writer = open_writer(self.ix, procs=procs, limitmb=limitmb)
         self.added = 0
@@ -655,7 +655,7 @@ class _GenerationWriter:
         self.writer.delete_by_term("doc_id", doc_id)
 
     def add(self, doc: Document) -> None:
-        from indexer.schema import paragraph_fields
+        from indexer.index.schema import paragraph_fields
 
         add = self.writer.add_document
         for para in doc.paragraphs:
@@ -749,7 +749,7 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
     Raises IndexBusy (another writer, after `wait` seconds) and IndexDamaged (the live
     generation fails its checks; `rebuild=True` builds a new index regardless).
 
-    The writer is `indexer.writing.open_writer`: izde's Whoosh segment writer (postings
+    The writer is `indexer.index.writer.open_writer`: izde's Whoosh segment writer (postings
     grouped per term in memory, `limitmb` MB of them before a sorted run is written to a
     temporary file; non-compound segments, which searchers memory-map instead of reading
     into RAM). `procs=None` chooses one process, or two (Whoosh's multi-process writer, one

@@ -12,7 +12,7 @@ import math
 import tempfile
 from pathlib import Path
 
-from indexer.query import QueryError
+from indexer.search.query import QueryError
 
 DEPTH = 100
 
@@ -97,7 +97,7 @@ class _Handle:
 def build_index(corpus: Path, index_dir: Path):
     """Index a JSONL corpus with the project's store (or a plain writer before it exists)."""
     try:
-        from indexer.store import open_index, update_index
+        from indexer.index.store import open_index, update_index
     except ImportError:
         update_index = None
     if update_index is not None:
@@ -105,8 +105,8 @@ def build_index(corpus: Path, index_dir: Path):
         return open_index(index_dir)
     from whoosh import index as wix
 
-    from indexer.documents import read_documents
-    from indexer.schema import build_schema, paragraph_fields
+    from indexer.ingest.readers import read_documents
+    from indexer.index.schema import build_schema, paragraph_fields
 
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = wix.create_in(str(index_dir), build_schema())
@@ -122,7 +122,7 @@ def build_index(corpus: Path, index_dir: Path):
 
 def run_topics(handle, topics: dict[str, str], depth: int = DEPTH) -> dict[str, list[str]]:
     """topic -> document ids ranked by their best paragraph."""
-    from indexer.search import search
+    from indexer.search.engine import search
 
     run = {}
     for tid, question in topics.items():

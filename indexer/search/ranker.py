@@ -1,4 +1,4 @@
-"""Matching, counting and ranking over raw postings: the engine under `indexer.search`.
+"""Matching, counting and ranking over raw postings: the engine under `indexer.search.engine`.
 
 Whoosh finds the top hits of simple queries well, but counting every match (for `total` and
 the per-document facets), phrases over frequent words and long OR-ed questions cost several
