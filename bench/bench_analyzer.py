@@ -14,6 +14,7 @@ speed as a fraction of the baseline's; the bar is >= 0.5.
 
 Writes bench/out/analyzer.json and prints a table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,9 +42,14 @@ def clear_caches() -> None:
     analysis._NORM_CACHES.clear()
     analysis._STEM_CACHES.clear()
     analysis._FOLD_CACHES.clear()
-    for fn in (analysis.stem_token, analysis.fold_token, analysis._stem_plain,
-               analysis._fold_plain, getattr(kk_stemmer, "stem", None),
-               getattr(kk_stemmer, "stem_folded", None)):
+    for fn in (
+        analysis.stem_token,
+        analysis.fold_token,
+        analysis._stem_plain,
+        analysis._fold_plain,
+        getattr(kk_stemmer, "stem", None),
+        getattr(kk_stemmer, "stem_folded", None),
+    ):
         if fn is not None and hasattr(fn, "cache_clear"):
             fn.cache_clear()
 
@@ -71,8 +77,9 @@ def summarise(runs: list[dict], paragraphs: int) -> dict:
         "wall_s_median": round(wall, 3),
         "tokens_per_s": round(tokens / cpu),
         "paragraphs_per_s": round(paragraphs / cpu),
-        "runs": [{k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
-                 for r in runs],
+        "runs": [
+            {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()} for r in runs
+        ],
     }
 
 
@@ -81,10 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--paragraphs", type=int, default=100_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--warm", action="store_true",
-                    help="keep caches between runs (default: every run starts cold)")
-    ap.add_argument("--no-extra", action="store_true",
-                    help="skip the ExactAnalyzer / FoldAnalyzer rows")
+    ap.add_argument(
+        "--warm",
+        action="store_true",
+        help="keep caches between runs (default: every run starts cold)",
+    )
+    ap.add_argument(
+        "--no-extra", action="store_true", help="skip the ExactAnalyzer / FoldAnalyzer rows"
+    )
     ap.add_argument("--out", type=Path, default=OUT / "analyzer.json")
     args = ap.parse_args(argv)
 
@@ -105,9 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, ana in [("StandardAnalyzer", baseline), *ours.items()]:
             r = run_once(ana, paragraphs, cold=cold and name != "StandardAnalyzer")
             runs[name].append(r)
-            print(f"  repeat {rep + 1}/{args.repeats} {name:<17} {r['tokens']:>9,} tokens "
-                  f"{r['cpu_s']:7.2f} s cpu {r['tokens'] / r['cpu_s']:>10,.0f} tok/s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  repeat {rep + 1}/{args.repeats} {name:<17} {r['tokens']:>9,} tokens "
+                f"{r['cpu_s']:7.2f} s cpu {r['tokens'] / r['cpu_s']:>10,.0f} tok/s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     n = len(paragraphs)
     result = {
@@ -128,23 +142,33 @@ def main(argv: list[str] | None = None) -> int:
         res = result["results"][name]
         res["speed_vs_baseline"] = round(base / res["cpu_s_median"], 3)
     ratio = result["results"]["KazakhAnalyzer"]["speed_vs_baseline"]
-    result["bar"] = {"KazakhAnalyzer speed / StandardAnalyzer speed": ratio, "min": BAR,
-                     "verdict": "PASS" if ratio >= BAR else "FAIL"}
+    result["bar"] = {
+        "KazakhAnalyzer speed / StandardAnalyzer speed": ratio,
+        "min": BAR,
+        "verdict": "PASS" if ratio >= BAR else "FAIL",
+    }
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
-    print(f"\nAnalyzer throughput, {n:,} paragraphs (seed {args.seed}), median of "
-          f"{args.repeats} alternating runs, CPU time, {'cold' if cold else 'warm'} caches")
-    print(f"{'analyzer':<18} {'tokens':>10} {'cpu s':>8} {'tokens/s':>11} {'para/s':>8} "
-          f"{'vs base':>8}")
+    print(
+        f"\nAnalyzer throughput, {n:,} paragraphs (seed {args.seed}), median of "
+        f"{args.repeats} alternating runs, CPU time, {'cold' if cold else 'warm'} caches"
+    )
+    print(
+        f"{'analyzer':<18} {'tokens':>10} {'cpu s':>8} {'tokens/s':>11} {'para/s':>8} "
+        f"{'vs base':>8}"
+    )
     for name, res in result["results"].items():
         vs = res.get("speed_vs_baseline", 1.0)
-        print(f"{name:<18} {res['tokens']:>10,} {res['cpu_s_median']:>8.2f} "
-              f"{res['tokens_per_s']:>11,} {res['paragraphs_per_s']:>8,} {vs:>8.2f}")
-    print(f"bar: KazakhAnalyzer >= {BAR:.0%} of StandardAnalyzer's speed: "
-          f"{ratio:.2f} -> {result['bar']['verdict']}  (written to {args.out})")
+        print(
+            f"{name:<18} {res['tokens']:>10,} {res['cpu_s_median']:>8.2f} "
+            f"{res['tokens_per_s']:>11,} {res['paragraphs_per_s']:>8,} {vs:>8.2f}"
+        )
+    print(
+        f"bar: KazakhAnalyzer >= {BAR:.0%} of StandardAnalyzer's speed: "
+        f"{ratio:.2f} -> {result['bar']['verdict']}  (written to {args.out})"
+    )
     return 0 if ratio >= BAR else 1
 
 

@@ -34,6 +34,7 @@ one-process izde run instead.
     .venv/bin/python -m bench.bench_index --sizes 10000 --repeats 1
     .venv/bin/python -m bench.bench_index --profile 10000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,6 +71,7 @@ def dir_size(path: Path) -> int:
 
 # -- children ----------------------------------------------------------------------------
 
+
 def split_paragraphs(text: str) -> list[str]:
     """As indexer.ingest.readers.read_jsonl splits a record's text."""
     if re.search(r"\n\s*\n", text):
@@ -83,8 +85,9 @@ def child_baseline(corpus: Path, out: Path) -> dict:
     from whoosh.fields import ID, TEXT, Schema
 
     t0 = time.perf_counter()
-    schema = Schema(id=ID(stored=True, unique=True),
-                    text=TEXT(analyzer=StandardAnalyzer(), stored=True))
+    schema = Schema(
+        id=ID(stored=True, unique=True), text=TEXT(analyzer=StandardAnalyzer(), stored=True)
+    )
     out.mkdir(parents=True, exist_ok=True)
     ix = windex.create_in(str(out), schema)
     w = ix.writer()
@@ -107,9 +110,16 @@ def child_izde(corpus: Path, out: Path, procs: int | None) -> dict:
     seconds = time.perf_counter() - t0
     live = out / (out / "CURRENT").read_text().strip()
     from whoosh import index as windex
+
     segments = len(windex.open_dir(str(live))._segments())
-    return {"seconds": seconds, "paragraphs": s.total_paragraphs, "size_bytes": dir_size(live),
-            "documents": s.documents, "segments": segments, "procs": s.procs}
+    return {
+        "seconds": seconds,
+        "paragraphs": s.total_paragraphs,
+        "size_bytes": dir_size(live),
+        "documents": s.documents,
+        "segments": segments,
+        "procs": s.procs,
+    }
 
 
 def run_child(kind: str, corpus: Path) -> dict:
@@ -119,8 +129,16 @@ def run_child(kind: str, corpus: Path) -> dict:
     load_before = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory(prefix=f"izde-bench-{kind}-") as tmp:
         result_file = Path(tmp) / "result.json"
-        cmd = [sys.executable, "-m", "bench.bench_index", "--child", kind, str(corpus),
-               str(Path(tmp) / "index"), str(result_file)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.bench_index",
+            "--child",
+            kind,
+            str(corpus),
+            str(Path(tmp) / "index"),
+            str(result_file),
+        ]
         proc = subprocess.Popen(cmd, cwd=REPO)
         ps = psutil.Process(proc.pid)
         peak_tree = 0
@@ -172,12 +190,14 @@ def child_main(kind: str, corpus: Path, out: Path, result: Path) -> None:
     kids_ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     data["maxrss_mb"] = round(max(self_ru.ru_maxrss, kids_ru.ru_maxrss) / 1024, 1)
     # CPU seconds of the whole run (helpers included): comparable even on a busy machine.
-    data["cpu_seconds"] = round(self_ru.ru_utime + self_ru.ru_stime
-                                + kids_ru.ru_utime + kids_ru.ru_stime, 2)
+    data["cpu_seconds"] = round(
+        self_ru.ru_utime + self_ru.ru_stime + kids_ru.ru_utime + kids_ru.ru_stime, 2
+    )
     result.write_text(json.dumps(data))
 
 
 # -- profile -----------------------------------------------------------------------------
+
 
 def profile(n: int, per_doc: int, top: int = 25) -> str:
     import cProfile
@@ -203,8 +223,17 @@ def profile(n: int, per_doc: int, top: int = 25) -> str:
 # -- main --------------------------------------------------------------------------------
 
 KINDS = ["baseline", "izde", "izde-procs1", "izde-procs2"]
-_MEDIAN_KEYS = ("seconds", "cpu_seconds", "para_per_s", "para_per_cpu_s", "size_mb",
-                "peak_tree_mb", "peak_tree_pss_mb", "maxrss_mb", "load_before")
+_MEDIAN_KEYS = (
+    "seconds",
+    "cpu_seconds",
+    "para_per_s",
+    "para_per_cpu_s",
+    "size_mb",
+    "peak_tree_mb",
+    "peak_tree_pss_mb",
+    "maxrss_mb",
+    "load_before",
+)
 
 
 def median_run(reps: list[dict]) -> dict:
@@ -272,8 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", nargs="+", default=KINDS, choices=KINDS)
     ap.add_argument("--repeats", type=int, default=3, help="runs per kind; medians reported")
     ap.add_argument("--profile", type=int, default=None, metavar="N")
-    ap.add_argument("--child", nargs=4, metavar=("KIND", "CORPUS", "OUT", "RESULT"),
-                    help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--child", nargs=4, metavar=("KIND", "CORPUS", "OUT", "RESULT"), help=argparse.SUPPRESS
+    )
     args = ap.parse_args(argv)
     if args.child:
         kind, corpus, out, result = args.child
@@ -288,17 +318,19 @@ def main(argv: list[str] | None = None) -> int:
         corpus = corpus_file(n, args.per_doc)
         reps: dict[str, list[dict]] = {k: [] for k in args.kinds}
         for rep in range(max(1, args.repeats)):
-            for kind in args.kinds:          # interleaved: machine noise spreads evenly
+            for kind in args.kinds:  # interleaved: machine noise spreads evenly
                 r = run_child(kind, corpus)
                 r["size"] = n
                 reps[kind].append(r)
                 procs = f"procs {r['procs']}" if "procs" in r else "       "
-                print(f"{n:>7} {kind:<12} #{rep + 1} {r['seconds']:>7.2f} s "
-                      f"{r['para_per_s']:>7.1f} para/s  cpu {r['cpu_seconds']:>6.1f} s "
-                      f"{r['para_per_cpu_s']:>7.1f} para/cpu-s  {procs}  {r['size_mb']:>6.1f} MB  "
-                      f"peak {r['peak_tree_mb']:>6.1f} MB RSS sum, {r['peak_tree_pss_mb']:>6.1f} "
-                      f"MB PSS, {r['maxrss_mb']:>6.1f} MB largest  load {r['load_before']}",
-                      flush=True)
+                print(
+                    f"{n:>7} {kind:<12} #{rep + 1} {r['seconds']:>7.2f} s "
+                    f"{r['para_per_s']:>7.1f} para/s  cpu {r['cpu_seconds']:>6.1f} s "
+                    f"{r['para_per_cpu_s']:>7.1f} para/cpu-s  {procs}  {r['size_mb']:>6.1f} MB  "
+                    f"peak {r['peak_tree_mb']:>6.1f} MB RSS sum, {r['peak_tree_pss_mb']:>6.1f} "
+                    f"MB PSS, {r['maxrss_mb']:>6.1f} MB largest  load {r['load_before']}",
+                    flush=True,
+                )
         for kind in args.kinds:
             m = median_run(reps[kind])
             m["corpus_mb"] = round(corpus.stat().st_size / MB, 1)
@@ -315,15 +347,18 @@ def main(argv: list[str] | None = None) -> int:
         runs.sort(key=lambda r: (r["size"], KINDS.index(r["kind"]) if r["kind"] in KINDS else 9))
     summary, scaling = summarize(runs)
     data = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "per_doc": args.per_doc,
         "bar": "izde para/s >= 0.5 x baseline (default `izde` kind, wall-clock and per "
-               "CPU-second both), peak memory (RSS sum of the process tree) < 1 GB",
+        "CPU-second both), peak memory (RSS sum of the process tree) < 1 GB",
         "compared": "para_per_s: paragraphs / wall seconds of reading+indexing+commit; "
-                    "para_per_cpu_s: paragraphs / CPU seconds of the whole process tree",
-        "command": "python -m bench.bench_index " + " ".join(argv if argv is not None
-                                                             else sys.argv[1:]),
+        "para_per_cpu_s: paragraphs / CPU seconds of the whole process tree",
+        "command": "python -m bench.bench_index "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
         "runs": runs,
         "summary": summary,
         "scaling": scaling,
@@ -332,16 +367,20 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(data, indent=2, ensure_ascii=False))
     print(f"\nmedians of {max(1, args.repeats)} run(s):")
     for key, v in summary.items():
-        print(f"{key:<20} procs {v['procs']}: {v['ratio_to_baseline']:.2f} x baseline para/s, "
-              f"{v['cpu_ratio_to_baseline']:.2f} x per CPU-second; peak {v['peak_tree_mb']:.0f} MB "
-              f"(speed bar {'met' if v['speed_bar_met'] else 'NOT met'}, "
-              f"memory bar {'met' if v['memory_bar_met'] else 'NOT met'})")
+        print(
+            f"{key:<20} procs {v['procs']}: {v['ratio_to_baseline']:.2f} x baseline para/s, "
+            f"{v['cpu_ratio_to_baseline']:.2f} x per CPU-second; peak {v['peak_tree_mb']:.0f} MB "
+            f"(speed bar {'met' if v['speed_bar_met'] else 'NOT met'}, "
+            f"memory bar {'met' if v['memory_bar_met'] else 'NOT met'})"
+        )
     for kind, v in scaling.items():
-        print(f"scaling {kind:<12} {v['sizes'][0]:>7} -> {v['sizes'][1]:>7}: para/s "
-              f"{v['para_per_s'][0]:.0f} -> {v['para_per_s'][1]:.0f}, para/cpu-s "
-              f"{v['para_per_cpu_s'][0]:.0f} -> {v['para_per_cpu_s'][1]:.0f} "
-              f"(x{v['cpu_throughput_change']}), peak {v['peak_tree_mb'][0]:.0f} -> "
-              f"{v['peak_tree_mb'][1]:.0f} MB, size {v['size_mb'][0]} -> {v['size_mb'][1]} MB")
+        print(
+            f"scaling {kind:<12} {v['sizes'][0]:>7} -> {v['sizes'][1]:>7}: para/s "
+            f"{v['para_per_s'][0]:.0f} -> {v['para_per_s'][1]:.0f}, para/cpu-s "
+            f"{v['para_per_cpu_s'][0]:.0f} -> {v['para_per_cpu_s'][1]:.0f} "
+            f"(x{v['cpu_throughput_change']}), peak {v['peak_tree_mb'][0]:.0f} -> "
+            f"{v['peak_tree_mb'][1]:.0f} MB, size {v['size_mb'][0]} -> {v['size_mb'][1]} MB"
+        )
     print(f"-> {out}")
     return 0
 

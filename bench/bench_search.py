@@ -17,6 +17,7 @@ BM25F), `MultifieldParser` with OR-ed words (the reference setting of the KazQAD
 Bars (issue 4): izde in-process p95 within 2x the baseline's p95; over HTTP (one client,
 keep-alive) p95 <= 100 ms.  Writes bench/out/search.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,6 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
-from urllib.request import urlopen
 
 from bench.load import OUT, machine, percentiles
 from bench.queries import benchmark_queries
@@ -39,24 +39,28 @@ BAR_RATIO = 2.0
 
 def baseline_index(corpus: Path, n: int, seed: int = 0):
     """A StandardAnalyzer Whoosh index of the same paragraphs (built once, reused)."""
+    import shutil
+
     from whoosh import index as wix
     from whoosh.analysis import StandardAnalyzer
     from whoosh.fields import ID, TEXT, Schema
-
-    import shutil
 
     tag = f"{n}" if seed == 0 else f"{n}-s{seed}"
     path = OUT / f"baseline-std-{tag}"
     done = path / "DONE"
     files = sorted(corpus.glob("*.jsonl")) if corpus.is_dir() else [corpus]
     stamp = f"{corpus.resolve()} " + " ".join(
-        f"{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
+        f"{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files
+    )
     if done.exists() and done.read_text().splitlines()[0] == stamp:
         return wix.open_dir(str(path))
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True, exist_ok=True)
-    schema = Schema(anchor=ID(stored=True), title=TEXT(analyzer=StandardAnalyzer()),
-                    text=TEXT(analyzer=StandardAnalyzer(), stored=True))
+    schema = Schema(
+        anchor=ID(stored=True),
+        title=TEXT(analyzer=StandardAnalyzer()),
+        text=TEXT(analyzer=StandardAnalyzer(), stored=True),
+    )
     ix = wix.create_in(str(path), schema)
     w = ix.writer(limitmb=128)
     t0 = time.perf_counter()
@@ -65,8 +69,9 @@ def baseline_index(corpus: Path, n: int, seed: int = 0):
             for line in fh:
                 rec = json.loads(line)
                 for i, para in enumerate(p for p in rec["text"].split("\n\n") if p.strip()):
-                    w.add_document(anchor=f"{rec['id']}#p{i + 1}",
-                                   title=rec.get("title", ""), text=para)
+                    w.add_document(
+                        anchor=f"{rec['id']}#p{i + 1}", title=rec.get("title", ""), text=para
+                    )
     w.commit()
     done.write_text(f"{stamp}\n{time.perf_counter() - t0:.1f} s\n")
     return ix
@@ -82,7 +87,7 @@ class Baseline:
     def __call__(self, q: str) -> None:
         query = self.parser.parse(q)
         results = self.searcher.search(query, limit=10)
-        [hit["text"] for hit in results]        # load the page's stored fields, like izde
+        [hit["text"] for hit in results]  # load the page's stored fields, like izde
 
 
 def timed(fn, queries: list[dict], passes: int) -> tuple[dict, dict, int]:
@@ -124,6 +129,7 @@ def http_latency(base_url: str, queries: list[dict], passes: int = 1) -> dict:
             status, body, _secs = client.get(f"{path}?q={quote(q, safe='')}")
             if status != 200:
                 raise RuntimeError(f"HTTP {status}: {body[:200]!r}")
+
         return fetch
 
     for d in queries[:20]:
@@ -134,8 +140,7 @@ def http_latency(base_url: str, queries: list[dict], passes: int = 1) -> dict:
     out: dict = {"base_url": base_url.rstrip("/")}
     for name, path in (("api", "/api/search"), ("page", "/search")):
         overall, by_kind, errors = timed(fetcher(path), queries, passes)
-        out[name] = {"endpoint": path, "overall": overall, "by_kind": by_kind,
-                     "errors": errors}
+        out[name] = {"endpoint": path, "overall": overall, "by_kind": by_kind, "errors": errors}
     client.close()
     return out
 
@@ -146,17 +151,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--profile", action="store_true", help="cProfile one izde pass")
-    ap.add_argument("--http", default=None,
-                    help="base URL of a running izde server, or 'auto' to start one")
-    ap.add_argument("--index", type=Path, default=None,
-                    help="use this izde index instead of the seeded one")
-    ap.add_argument("--corpus", type=Path, default=None,
-                    help="with --index: the JSONL it was built from (for the baseline)")
+    ap.add_argument(
+        "--http", default=None, help="base URL of a running izde server, or 'auto' to start one"
+    )
+    ap.add_argument(
+        "--index", type=Path, default=None, help="use this izde index instead of the seeded one"
+    )
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="with --index: the JSONL it was built from (for the baseline)",
+    )
     args = ap.parse_args(argv)
 
     from bench.scale import ensure_index
-    from indexer.search.engine import search
     from indexer.index.store import open_index
+    from indexer.search.engine import search
 
     queries = benchmark_queries(args.seed)
     out: dict = {"machine_start": machine(), "queries": len(queries), "passes": args.passes}
@@ -173,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     def izde(q: str) -> None:
         search(handle, q, limit=10)
 
-    for d in queries[:30]:                      # warm-up: readers, caches
+    for d in queries[:30]:  # warm-up: readers, caches
         try:
             izde(d["q"])
         except Exception:  # noqa: BLE001
@@ -209,12 +220,19 @@ def main(argv: list[str] | None = None) -> int:
     out["izde"] = {"overall": iz[0], "by_kind": iz[1], "errors": iz[2]}
     if base_runs:
         b = median_run(base_runs)
-        out["baseline"] = {"what": "Whoosh StandardAnalyzer, MultifieldParser(title,text) OR",
-                           "overall": b[0], "by_kind": b[1], "errors": b[2]}
+        out["baseline"] = {
+            "what": "Whoosh StandardAnalyzer, MultifieldParser(title,text) OR",
+            "overall": b[0],
+            "by_kind": b[1],
+            "errors": b[2],
+        }
         ratio = iz[0]["p95_ms"] / b[0]["p95_ms"] if b[0].get("p95_ms") else None
         out["p95_ratio"] = round(ratio, 2) if ratio else None
-        out["bars"] = {"in_process_p95_within_2x_baseline":
-                       "PASS" if ratio is not None and ratio <= BAR_RATIO else "FAIL"}
+        out["bars"] = {
+            "in_process_p95_within_2x_baseline": "PASS"
+            if ratio is not None and ratio <= BAR_RATIO
+            else "FAIL"
+        }
     if args.http == "auto":
         from bench.load import Server
 
@@ -225,24 +243,35 @@ def main(argv: list[str] | None = None) -> int:
         out["http"] = http_latency(args.http, queries, args.passes)
     if "http" in out:
         out.setdefault("bars", {})["http_p95_le_100ms"] = (
-            "PASS" if all(out["http"][k]["overall"].get("p95_ms", 1e9) <= HTTP_BAR_MS
-                          for k in ("api", "page")) else "FAIL")
+            "PASS"
+            if all(
+                out["http"][k]["overall"].get("p95_ms", 1e9) <= HTTP_BAR_MS for k in ("api", "page")
+            )
+            else "FAIL"
+        )
     out["machine_end"] = machine()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "search.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
 
     def line(name, o):
-        return (f"{name:10} p50 {o['overall'].get('p50_ms')} ms  p95 {o['overall'].get('p95_ms')}"
-                f" ms  p99 {o['overall'].get('p99_ms')} ms  errors {o['errors']}")
+        return (
+            f"{name:10} p50 {o['overall'].get('p50_ms')} ms  p95 {o['overall'].get('p95_ms')}"
+            f" ms  p99 {o['overall'].get('p99_ms')} ms  errors {o['errors']}"
+        )
+
     print(line("izde", out["izde"]))
     if "baseline" in out:
         print(line("baseline", out["baseline"]))
-        print(f"p95 ratio {out['p95_ratio']} (bar <= {BAR_RATIO}): "
-              f"{out['bars']['in_process_p95_within_2x_baseline']}")
+        print(
+            f"p95 ratio {out['p95_ratio']} (bar <= {BAR_RATIO}): "
+            f"{out['bars']['in_process_p95_within_2x_baseline']}"
+        )
     for kind, p in out["izde"]["by_kind"].items():
         bp = out.get("baseline", {}).get("by_kind", {}).get(kind, {})
-        print(f"  {kind:8} izde p50 {p['p50_ms']} p95 {p['p95_ms']}   "
-              f"baseline p50 {bp.get('p50_ms')} p95 {bp.get('p95_ms')}")
+        print(
+            f"  {kind:8} izde p50 {p['p50_ms']} p95 {p['p95_ms']}   "
+            f"baseline p50 {bp.get('p50_ms')} p95 {bp.get('p95_ms')}"
+        )
     if "http" in out:
         for k in ("api", "page"):
             print(line(f"http {k}", out["http"][k]))

@@ -8,6 +8,7 @@ The same N, seed and sentence file always give the same bytes. The sentence file
 ``../shared/data/kaznerd/sentences-valid.txt`` relative to the repository root; the
 environment variable ``IZDE_BENCH_SENTENCES`` or ``--sentences`` overrides it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,13 @@ def load_sentences(path: Path | None = None) -> tuple[str, ...]:
         return tuple(line.strip() for line in fh if line.strip())
 
 
-def make_paragraphs(n: int, seed: int = 0, sentences: Path | None = None,
-                    min_sentences: int = 1, max_sentences: int = 6) -> list[str]:
+def make_paragraphs(
+    n: int,
+    seed: int = 0,
+    sentences: Path | None = None,
+    min_sentences: int = 1,
+    max_sentences: int = 6,
+) -> list[str]:
     """n paragraphs, each 1-6 sentences drawn with a seeded random.Random."""
     pool = load_sentences(sentences)
     rng = random.Random(seed)
@@ -46,19 +52,22 @@ def make_paragraphs(n: int, seed: int = 0, sentences: Path | None = None,
     return out
 
 
-def make_records(n: int, seed: int = 0, sentences: Path | None = None,
-                 per_doc: int = 1) -> list[dict]:
+def make_records(
+    n: int, seed: int = 0, sentences: Path | None = None, per_doc: int = 1
+) -> list[dict]:
     """Records {id, title, text}: per_doc paragraphs each (joined by blank lines)."""
     paras = make_paragraphs(n, seed, sentences)
     records = []
     for i in range(0, n, per_doc):
-        chunk = paras[i:i + per_doc]
+        chunk = paras[i : i + per_doc]
         first = chunk[0].split()
-        records.append({
-            "id": f"bench-{seed}-{i // per_doc:07d}",
-            "title": " ".join(first[:6]).strip(",.;:«»\"") or f"Paragraph {i}",
-            "text": "\n\n".join(chunk),
-        })
+        records.append(
+            {
+                "id": f"bench-{seed}-{i // per_doc:07d}",
+                "title": " ".join(first[:6]).strip(',.;:«»"') or f"Paragraph {i}",
+                "text": "\n\n".join(chunk),
+            }
+        )
     return records
 
 
@@ -74,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, help="number of paragraphs")
     ap.add_argument("out", type=Path, help="output .jsonl")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--sentences", type=Path, default=None,
-                    help=f"sentence file (default {DEFAULT_SENTENCES})")
+    ap.add_argument(
+        "--sentences", type=Path, default=None, help=f"sentence file (default {DEFAULT_SENTENCES})"
+    )
     ap.add_argument("--per-doc", type=int, default=1, help="paragraphs per record")
     args = ap.parse_args(argv)
     if args.n < 0 or args.per_doc < 1:

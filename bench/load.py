@@ -19,6 +19,7 @@ Bars (issue 6 / issue 4): p95 <= 250 ms and zero errors under 8 clients; one cli
     python -m bench.load --py-spy             # also sample the server with py-spy
     python -m bench.load --py-spy /tmp/pyspy/bin/py-spy   # pip install --target /tmp/pyspy py-spy
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,6 +45,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 # -- small helpers shared with bench.scale ----------------------------------------------
+
 
 def percentiles(values: list[float]) -> dict:
     """p50/p95/p99/mean/max in ms of latencies given in seconds (nearest-rank)."""
@@ -72,10 +74,14 @@ def free_port() -> int:
 
 
 def machine() -> dict:
-    info = {"python": platform.python_version(), "cpus": os.cpu_count(),
-            "loadavg_at_start": os.getloadavg()}
+    info = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": os.getloadavg(),
+    }
     try:
         import whoosh
+
         info["whoosh"] = ".".join(map(str, whoosh.__version__))
     except Exception:  # noqa: BLE001 - informational only
         pass
@@ -88,9 +94,16 @@ class Server:
     Log lines go to `log_path` so a test or a bench can read them afterwards.
     """
 
-    def __init__(self, index_dir: Path, threads: int = 8, port: int | None = None,
-                 log_path: Path | None = None, env: dict | None = None,
-                 startup_timeout: float = 120.0, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        threads: int = 8,
+        port: int | None = None,
+        log_path: Path | None = None,
+        env: dict | None = None,
+        startup_timeout: float = 120.0,
+        workers: int | None = None,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.threads = threads
         self.workers = workers
@@ -105,21 +118,36 @@ class Server:
     def base(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "wb")
-        cmd = [sys.executable, "-m", "indexer.cli", "serve", "--index", str(self.index_dir),
-               "--host", self.host, "--port", str(self.port), "--threads", str(self.threads)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "indexer.cli",
+            "serve",
+            "--index",
+            str(self.index_dir),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--threads",
+            str(self.threads),
+        ]
         if self.workers:
             cmd += ["--workers", str(self.workers)]
         env = dict(os.environ, **(self.env or {}))
-        self.proc = subprocess.Popen(cmd, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT,
-                                     env=env)
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, env=env
+        )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"izde serve exited with {self.proc.returncode}; "
-                                   f"log: {self.log_path.read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(
+                    f"izde serve exited with {self.proc.returncode}; "
+                    f"log: {self.log_path.read_text(errors='replace')[-2000:]}"
+                )
             try:
                 status, _ = get(self.host, self.port, "/healthz", timeout=2)
                 if status == 200:
@@ -145,8 +173,11 @@ class Server:
                 continue
             rss += full.rss
             pss += getattr(full, "pss", full.rss)
-        return {"processes": len(procs), "rss_sum_mb": round(rss / 2**20, 1),
-                "pss_sum_mb": round(pss / 2**20, 1)}
+        return {
+            "processes": len(procs),
+            "rss_sum_mb": round(rss / 2**20, 1),
+            "pss_sum_mb": round(pss / 2**20, 1),
+        }
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -159,7 +190,7 @@ class Server:
         if getattr(self, "_log", None):
             self._log.close()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -220,6 +251,7 @@ def search_path(q: str, api: bool) -> str:
 
 # -- the measurements -------------------------------------------------------------------
 
+
 def single_client(host: str, port: int, queries: list[str], api: bool) -> dict:
     """Sequential requests over one keep-alive connection."""
     client = Client(host, port)
@@ -237,15 +269,20 @@ def single_client(host: str, port: int, queries: list[str], api: bool) -> dict:
             except (ValueError, KeyError, TypeError):
                 pass
     client.close()
-    out = {"endpoint": "/api/search" if api else "/search", **percentiles(lat),
-           "errors": errors, "statuses": {str(k): v for k, v in statuses.items()}}
+    out = {
+        "endpoint": "/api/search" if api else "/search",
+        **percentiles(lat),
+        "errors": errors,
+        "statuses": {str(k): v for k, v in statuses.items()},
+    }
     if took:
         out["server_took"] = percentiles(took)
     return out
 
 
-def concurrent(host: str, port: int, queries: list[str], clients: int, requests: int,
-               time_limit: float) -> dict:
+def concurrent(
+    host: str, port: int, queries: list[str], clients: int, requests: int, time_limit: float
+) -> dict:
     """`clients` threads share one request counter; stop at `requests` or `time_limit`."""
     counter = itertools.count()
     deadline = time.monotonic() + time_limit
@@ -281,29 +318,53 @@ def concurrent(host: str, port: int, queries: list[str], clients: int, requests:
     elapsed = time.perf_counter() - t0
     done = len(lat) + len(errors)
     return {
-        "clients": clients, "requests_planned": requests, "requests_done": done,
-        "seconds": round(elapsed, 2), "throughput_rps": round(done / elapsed, 2),
+        "clients": clients,
+        "requests_planned": requests,
+        "requests_done": done,
+        "seconds": round(elapsed, 2),
+        "throughput_rps": round(done / elapsed, 2),
         **percentiles(lat),
         "per_endpoint": {k: percentiles(v) for k, v in by_endpoint.items()},
-        "errors": len(errors), "error_samples": errors[:5],
+        "errors": len(errors),
+        "error_samples": errors[:5],
         "statuses": {str(k): v for k, v in statuses.items()},
         "hit_time_limit": done < requests,
     }
 
 
-def py_spy_record(pid: int, seconds: int, out: Path, exe: str = "py-spy"
-                  ) -> subprocess.Popen | None:
+def py_spy_record(
+    pid: int, seconds: int, out: Path, exe: str = "py-spy"
+) -> subprocess.Popen | None:
     """Sample the server while the load runs (py-spy on PATH, in the venv, or a given path)."""
-    exe = (exe if Path(exe).is_file() else None) or shutil.which(exe) or \
-        shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    exe = (
+        (exe if Path(exe).is_file() else None)
+        or shutil.which(exe)
+        or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    )
     if not exe:
-        print("py-spy not found: pip install py-spy (skipping the server profile)",
-              file=sys.stderr)
+        print("py-spy not found: pip install py-spy (skipping the server profile)", file=sys.stderr)
         return None
-    return subprocess.Popen([exe, "record", "--pid", str(pid), "--duration", str(seconds),
-                             "--rate", "100", "--format", "raw", "--threads",
-                             "--output", str(out), "--nonblocking", "--subprocesses"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            exe,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(seconds),
+            "--rate",
+            "100",
+            "--format",
+            "raw",
+            "--threads",
+            "--output",
+            str(out),
+            "--nonblocking",
+            "--subprocesses",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def profile_search(index_dir: Path, queries: list[str], top: int = 35) -> str:
@@ -313,8 +374,8 @@ def profile_search(index_dir: Path, queries: list[str], top: int = 35) -> str:
     import io
     import pstats
 
-    from indexer.search.engine import search
     from indexer.index.store import open_index
+    from indexer.search.engine import search
 
     handle = open_index(index_dir)
     for q in queries[:30]:
@@ -342,10 +403,16 @@ def run(args: argparse.Namespace) -> dict:
         build = ensure_index(args.paragraphs, seed=args.seed)
         index_dir = Path(build["index"])
     queries = query_strings(args.seed)
-    result: dict = {"bench": "load", "index": str(index_dir), "paragraphs": args.paragraphs
-                    if not args.index else None, "server_threads": args.threads,
-                    "server_workers": args.workers or _default_workers(),
-                    "queries": len(queries), "seed": args.seed, "machine": machine()}
+    result: dict = {
+        "bench": "load",
+        "index": str(index_dir),
+        "paragraphs": args.paragraphs if not args.index else None,
+        "server_threads": args.threads,
+        "server_workers": args.workers or _default_workers(),
+        "queries": len(queries),
+        "seed": args.seed,
+        "machine": machine(),
+    }
     with Server(index_dir, threads=args.threads, workers=args.workers) as server:
         host, port = server.host, server.port
         # Warm-up: the first requests open the searcher and fill caches.
@@ -357,10 +424,13 @@ def run(args: argparse.Namespace) -> dict:
         }
         spy = None
         if args.py_spy:
-            spy = py_spy_record(server.proc.pid, int(args.time_limit),
-                                OUT / "load-pyspy.txt", args.py_spy)
-        runs = [concurrent(host, port, queries, args.clients, args.requests, args.time_limit)
-                for _ in range(args.repeats)]
+            spy = py_spy_record(
+                server.proc.pid, int(args.time_limit), OUT / "load-pyspy.txt", args.py_spy
+            )
+        runs = [
+            concurrent(host, port, queries, args.clients, args.requests, args.time_limit)
+            for _ in range(args.repeats)
+        ]
         if spy:
             spy.send_signal(signal.SIGINT)
             spy.wait(30)
@@ -372,15 +442,15 @@ def run(args: argparse.Namespace) -> dict:
         status, body = get(host, port, "/healthz")
         result["healthz_after"] = {"status": status, "body": body[:300].decode(errors="replace")}
     if build:
-        result["index_build"] = {k: build.get(k) for k in
-                                 ("seconds", "peak_rss_mb", "size_mb", "paragraphs")}
+        result["index_build"] = {
+            k: build.get(k) for k in ("seconds", "peak_rss_mb", "size_mb", "paragraphs")
+        }
     load, one = result["load"], result["single_client"]["page"]
     result["bars"] = {
         "load_p95_le_250ms": load.get("p95_ms", 1e9) <= 250,
         "load_zero_errors": load["errors"] == 0,
         "single_client_page_p95_le_100ms": one.get("p95_ms", 1e9) <= 100,
-        "single_client_api_p95_le_100ms":
-            result["single_client"]["api"].get("p95_ms", 1e9) <= 100,
+        "single_client_api_p95_le_100ms": result["single_client"]["api"].get("p95_ms", 1e9) <= 100,
     }
     result["machine"]["loadavg_at_end"] = os.getloadavg()
     return result
@@ -398,12 +468,17 @@ def summary(r: dict) -> str:
     for name, s in r["single_client"].items():
         extra = ""
         if "server_took" in s:
-            extra = (f" (server took_ms p50 {s['server_took']['p50_ms']} "
-                     f"p95 {s['server_took']['p95_ms']})")
-        lines.append(f"1 client {s['endpoint']}: p50 {s.get('p50_ms')} p95 {s.get('p95_ms')} "
-                     f"p99 {s.get('p99_ms')} ms, errors {s['errors']}{extra}")
-    lines.append("bars: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}"
-                                      for k, v in r["bars"].items()))
+            extra = (
+                f" (server took_ms p50 {s['server_took']['p50_ms']} "
+                f"p95 {s['server_took']['p95_ms']})"
+            )
+        lines.append(
+            f"1 client {s['endpoint']}: p50 {s.get('p50_ms')} p95 {s.get('p95_ms')} "
+            f"p99 {s.get('p99_ms')} ms, errors {s['errors']}{extra}"
+        )
+    lines.append(
+        "bars: " + ", ".join(f"{k}={'PASS' if v else 'FAIL'}" for k, v in r["bars"].items())
+    )
     return "\n".join(lines)
 
 
@@ -414,17 +489,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--threads", type=int, default=8, help="waitress threads per worker")
-    ap.add_argument("--workers", type=int, default=None,
-                    help="izde serve worker processes (default: izde serve's own default)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="izde serve worker processes (default: izde serve's own default)",
+    )
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--time-limit", type=float, default=300.0, help="seconds per load run")
     ap.add_argument("--repeats", type=int, default=1, help="load runs; the median is reported")
     ap.add_argument("--single", type=int, default=300, help="requests in the 1-client phase")
-    ap.add_argument("--py-spy", nargs="?", const="py-spy", default=None, metavar="PATH",
-                    help="sample the server under load with py-spy (optionally its path)")
+    ap.add_argument(
+        "--py-spy",
+        nargs="?",
+        const="py-spy",
+        default=None,
+        metavar="PATH",
+        help="sample the server under load with py-spy (optionally its path)",
+    )
     ap.add_argument("--out", default=str(OUT / "load.json"))
-    ap.add_argument("--profile-search", action="store_true",
-                    help="only cProfile search() in-process over the query set")
+    ap.add_argument(
+        "--profile-search",
+        action="store_true",
+        help="only cProfile search() in-process over the query set",
+    )
     args = ap.parse_args(argv)
     if args.profile_search:
         from bench.queries import query_strings

@@ -10,6 +10,7 @@ Two parts:
 `benchmark_queries()` returns dicts `{"q", "kind"}` in a fixed, seeded order; the same seed
 gives the same list on any machine.  `python -m bench.queries` prints a summary and a sample.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,11 +30,11 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 # How many of each kind the default set holds.
 DEFAULT_MIX: dict[str, int] = {
-    "common": 80,     # one of the 300 most frequent words
-    "rare": 80,       # one word seen 1-3 times in the sentences (few postings)
-    "two": 80,        # two words from one sentence, any order of frequency
-    "three": 40,      # three words from one sentence
-    "phrase": 40,     # "w1 w2": adjacent words of one sentence, quoted
+    "common": 80,  # one of the 300 most frequent words
+    "rare": 80,  # one word seen 1-3 times in the sentences (few postings)
+    "two": 80,  # two words from one sentence, any order of frequency
+    "three": 40,  # three words from one sentence
+    "phrase": 40,  # "w1 w2": adjacent words of one sentence, quoted
 }
 
 
@@ -94,8 +95,9 @@ def generated_queries(seed: int = 0, mix: dict[str, int] | None = None) -> list[
     return out
 
 
-def benchmark_queries(seed: int = 0, mix: dict[str, int] | None = None,
-                      kazqad: bool = True, shuffle: bool = True) -> list[dict]:
+def benchmark_queries(
+    seed: int = 0, mix: dict[str, int] | None = None, kazqad: bool = True, shuffle: bool = True
+) -> list[dict]:
     """The whole benchmark set: generated queries plus the KazQAD questions.
 
     With `shuffle` the kinds are interleaved (seeded), which is what a load test wants.

@@ -9,6 +9,7 @@ is small and parallel benches measure each other.  Each writes its own JSON unde
     python -m bench.run_all --only load     # a subset, by name
     python -m bench.run_all --quick         # smaller load run (500 requests) for a smoke test
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,12 @@ BENCHES: list[tuple[str, str, list[str]]] = [
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", action="append", default=[],
-                    help="run only these (repeatable): " + ", ".join(b[0] for b in BENCHES))
+    ap.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="run only these (repeatable): " + ", ".join(b[0] for b in BENCHES),
+    )
     ap.add_argument("--quick", action="store_true", help="smaller load run")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -57,8 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         rc = subprocess.call(cmd, cwd=REPO)
         secs = round(time.perf_counter() - t0, 1)
         print(f"== {name}: exit {rc} after {secs} s", flush=True)
-        results.append({"name": name, "module": module, "args": extra, "rc": rc,
-                        "seconds": secs})
+        results.append({"name": name, "module": module, "args": extra, "rc": rc, "seconds": secs})
         failed += rc != 0
     (OUT / "run_all.json").write_text(json.dumps(results, indent=2))
     print(f"written {OUT / 'run_all.json'}; {failed} failed")

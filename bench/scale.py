@@ -22,6 +22,7 @@ An index is reused (`bench/out/index-N` + `index-N.build.json`) while the indexi
 Bars: the 1M index builds in one run with peak memory < 2 GB; HTTP p95 at 1M < 500 ms.
 Results: `bench/out/scale.json` (merged with earlier sizes, so sizes can run separately).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,8 @@ from pathlib import Path
 
 from bench.load import OUT, REPO, Client, Server, machine, percentiles, search_path
 
-GB = 1024 ** 3
-MB = 1024 ** 2
+GB = 1024**3
+MB = 1024**2
 
 # Runs a command and writes the largest resident set of its process tree's single biggest
 # process (ru_maxrss of waited-for children, KiB on Linux) to a file: a clean measurement
@@ -54,9 +55,16 @@ _WRAPPER = (
 
 
 # Modules that only read an index: a change there does not call for a new benchmark index.
-_QUERY_SIDE = {"search.py", "query.py", "highlight.py", "cli.py", "config.py",
-               "eval_stems.py", "eval_retrieval.py"}
-PER_DOC = 20   # paragraphs per JSONL record (document) in the benchmark corpora
+_QUERY_SIDE = {
+    "search.py",
+    "query.py",
+    "highlight.py",
+    "cli.py",
+    "config.py",
+    "eval_stems.py",
+    "eval_retrieval.py",
+}
+PER_DOC = 20  # paragraphs per JSONL record (document) in the benchmark corpora
 
 
 def code_fingerprint() -> str:
@@ -88,7 +96,7 @@ def _tag(n: int, seed: int) -> str:
     return f"{n}" if seed == 0 else f"{n}-s{seed}"
 
 
-SHARD_PARAGRAPHS = 10_000   # paragraphs per corpus file
+SHARD_PARAGRAPHS = 10_000  # paragraphs per corpus file
 
 
 def make_corpus(n: int, seed: int = 0, per_doc: int = PER_DOC) -> Path:
@@ -107,8 +115,21 @@ def make_corpus(n: int, seed: int = 0, per_doc: int = PER_DOC) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     whole = OUT / f".corpus-{_tag(n, seed)}.jsonl.tmp"
-    subprocess.run([sys.executable, "-m", "bench.corpus", str(n), str(whole), "--seed",
-                    str(seed), "--per-doc", str(per_doc)], cwd=REPO, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.corpus",
+            str(n),
+            str(whole),
+            "--seed",
+            str(seed),
+            "--per-doc",
+            str(per_doc),
+        ],
+        cwd=REPO,
+        check=True,
+    )
     per_file = max(1, SHARD_PARAGRAPHS // per_doc)
     out, part = None, 0
     with open(whole, encoding="utf-8") as fh:
@@ -134,8 +155,12 @@ def measure_index_run(cmd: list[str], poll: float = 0.2, log: Path | None = None
         rusage_path = fh.name
     logf = open(log, "wb") if log else subprocess.DEVNULL
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, rusage_path, *cmd], cwd=REPO,
-                            stdout=logf, stderr=subprocess.STDOUT if log else None)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRAPPER, rusage_path, *cmd],
+        cwd=REPO,
+        stdout=logf,
+        stderr=subprocess.STDOUT if log else None,
+    )
     peak_tree = 0
     ps = psutil.Process(proc.pid)
     while proc.poll() is None:
@@ -155,11 +180,13 @@ def measure_index_run(cmd: list[str], poll: float = 0.2, log: Path | None = None
         ru = {}
     os.unlink(rusage_path)
     return {
-        "rc": proc.returncode, "seconds": round(seconds, 1),
+        "rc": proc.returncode,
+        "seconds": round(seconds, 1),
         "peak_rss_mb": round(max(peak_tree, ru.get("maxrss_kb", 0) * 1024) / MB, 1),
         "peak_rss_tree_sum_mb": round(peak_tree / MB, 1),
         "peak_rss_largest_process_mb": round(ru.get("maxrss_kb", 0) / 1024, 1),
-        "cpu_user_s": round(ru.get("user_s", 0), 1), "cpu_sys_s": round(ru.get("sys_s", 0), 1),
+        "cpu_user_s": round(ru.get("user_s", 0), 1),
+        "cpu_sys_s": round(ru.get("sys_s", 0), 1),
     }
 
 
@@ -184,19 +211,38 @@ def _ensure_index_locked(n: int, seed: int, rebuild: bool) -> dict:
     fp = code_fingerprint()
     if not rebuild and stamp.exists() and (index_dir / "CURRENT").exists():
         info = json.loads(stamp.read_text())
-        if (info.get("code") == fp and info.get("rc") == 0
-                and info.get("corpus") == str(corpus) and info.get("per_doc") == PER_DOC):
+        if (
+            info.get("code") == fp
+            and info.get("rc") == 0
+            and info.get("corpus") == str(corpus)
+            and info.get("per_doc") == PER_DOC
+        ):
             info["reused"] = True
             return info
-    cmd = [sys.executable, "-m", "indexer.cli", "index", str(corpus), "--index", str(index_dir),
-           "--rebuild"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "indexer.cli",
+        "index",
+        str(corpus),
+        "--index",
+        str(index_dir),
+        "--rebuild",
+    ]
     print(f"indexing {n:,} paragraphs: {' '.join(cmd)}", file=sys.stderr, flush=True)
     info = measure_index_run(cmd, log=OUT / f"index-{_tag(n, seed)}.log")
-    info.update({
-        "paragraphs": n, "seed": seed, "per_doc": PER_DOC, "code": fp, "corpus": str(corpus),
-        "corpus_mb": round(dir_size(corpus) / MB, 1), "index": str(index_dir),
-        "command": " ".join(cmd),
-    })
+    info.update(
+        {
+            "paragraphs": n,
+            "seed": seed,
+            "per_doc": PER_DOC,
+            "code": fp,
+            "corpus": str(corpus),
+            "corpus_mb": round(dir_size(corpus) / MB, 1),
+            "index": str(index_dir),
+            "command": " ".join(cmd),
+        }
+    )
     if info["rc"] == 0:
         info["size_mb"] = round(dir_size(live_generation(index_dir)) / MB, 1)
         info["dir_size_mb"] = round(dir_size(index_dir) / MB, 1)
@@ -212,12 +258,13 @@ def _ensure_index_locked(n: int, seed: int, rebuild: bool) -> dict:
     return info
 
 
-def in_process_latency(index_dir: Path, queries: list[str], passes: int = 3,
-                       kinds: list[str] | None = None) -> dict:
+def in_process_latency(
+    index_dir: Path, queries: list[str], passes: int = 3, kinds: list[str] | None = None
+) -> dict:
     """search() called directly; percentiles per pass, the median pass reported, and (from
     the last pass) percentiles per kind of query."""
-    from indexer.search.engine import search
     from indexer.index.store import open_index
+    from indexer.search.engine import search
 
     handle = open_index(index_dir)
     for q in queries[:30]:  # warm-up: open readers, fill caches
@@ -247,12 +294,14 @@ def in_process_latency(index_dir: Path, queries: list[str], passes: int = 3,
     return out
 
 
-def http_latency(index_dir: Path, queries: list[str], passes: int = 2,
-                 workers: int | None = None) -> dict:
+def http_latency(
+    index_dir: Path, queries: list[str], passes: int = 2, workers: int | None = None
+) -> dict:
     """One client, keep-alive, `/api/search` then the `/search` page, against izde serve."""
     out = {}
-    with Server(index_dir, threads=8, log_path=OUT / "scale-serve.log", workers=workers,
-                startup_timeout=600) as server:
+    with Server(
+        index_dir, threads=8, log_path=OUT / "scale-serve.log", workers=workers, startup_timeout=600
+    ) as server:
         client = Client(server.host, server.port)
         for q in queries[:30]:
             client.get(search_path(q, True))
@@ -292,8 +341,20 @@ def profile_index(n: int, seed: int = 0, top: int = 30) -> str:
     corpus = make_corpus(n, seed)
     prof = OUT / f"index-{n}.prof"
     with tempfile.TemporaryDirectory(dir=OUT) as tmp:
-        cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "indexer.cli", "index",
-               str(corpus), "--index", str(Path(tmp) / "ix"), "--rebuild"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(prof),
+            "-m",
+            "indexer.cli",
+            "index",
+            str(corpus),
+            "--index",
+            str(Path(tmp) / "ix"),
+            "--rebuild",
+        ]
         subprocess.run(cmd, cwd=REPO, check=False, env={**os.environ, "IZDE_INDEX_PROCS": "1"})
     import io
     import pstats
@@ -307,9 +368,16 @@ def profile_index(n: int, seed: int = 0, top: int = 30) -> str:
     return text
 
 
-def run_size(n: int, seed: int, rebuild: bool, passes: int, http: bool,
-             index: Path | None = None, in_process: bool = True,
-             workers: int | None = None) -> dict:
+def run_size(
+    n: int,
+    seed: int,
+    rebuild: bool,
+    passes: int,
+    http: bool,
+    index: Path | None = None,
+    in_process: bool = True,
+    workers: int | None = None,
+) -> dict:
     from bench.queries import benchmark_queries
 
     if index is not None:
@@ -317,8 +385,13 @@ def run_size(n: int, seed: int, rebuild: bool, passes: int, http: bool,
         # those recorded next to it when bench.scale built it, if any.
         stamp = index.parent / f"{index.name}.build.json"
         build = json.loads(stamp.read_text()) if stamp.exists() else {"rc": 0}
-        build.update({"reused": True, "index": str(index),
-                      "note": "measured with --index: not rebuilt by this run"})
+        build.update(
+            {
+                "reused": True,
+                "index": str(index),
+                "note": "measured with --index: not rebuilt by this run",
+            }
+        )
     else:
         build = ensure_index(n, seed=seed, rebuild=rebuild)
     row = {"paragraphs": n, "build": build}
@@ -327,18 +400,22 @@ def run_size(n: int, seed: int, rebuild: bool, passes: int, http: bool,
     bq = benchmark_queries(seed)
     queries, kinds = [d["q"] for d in bq], [d["kind"] for d in bq]
     if in_process:
-        row["in_process"] = in_process_latency(Path(build["index"]), queries, passes=passes,
-                                               kinds=kinds)
+        row["in_process"] = in_process_latency(
+            Path(build["index"]), queries, passes=passes, kinds=kinds
+        )
     if http:
-        row["http"] = http_latency(Path(build["index"]), queries, passes=max(1, passes - 1),
-                                   workers=workers)
+        row["http"] = http_latency(
+            Path(build["index"]), queries, passes=max(1, passes - 1), workers=workers
+        )
         row["http"]["server_workers"] = workers
     return row
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| paragraphs | index s | para/s | size MB | peak RSS MB | in-proc p50/p95 ms "
-            "| HTTP api p50/p95 ms | HTTP page p50/p95 ms | server PSS MB |")
+    head = (
+        "| paragraphs | index s | para/s | size MB | peak RSS MB | in-proc p50/p95 ms "
+        "| HTTP api p50/p95 ms | HTTP page p50/p95 ms | server PSS MB |"
+    )
     lines = [head, "|" + "---|" * 9]
     for r in sorted(rows, key=lambda r: r["paragraphs"]):
         b = r["build"]
@@ -350,7 +427,8 @@ def table(rows: list[dict]) -> str:
             f"| {ip.get('p50_ms')} / {ip.get('p95_ms')} "
             f"| {api.get('p50_ms')} / {api.get('p95_ms')} "
             f"| {page.get('p50_ms')} / {page.get('p95_ms')} "
-            f"| {h.get('server_memory', {}).get('pss_sum_mb')} |")
+            f"| {h.get('server_memory', {}).get('pss_sum_mb')} |"
+        )
     return "\n".join(lines)
 
 
@@ -361,15 +439,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="index again even if reusable")
     ap.add_argument("--passes", type=int, default=3, help="query passes (median reported)")
     ap.add_argument("--no-http", action="store_true")
-    ap.add_argument("--profile-index", type=int, default=0, metavar="N",
-                    help="only profile one index run of N paragraphs")
+    ap.add_argument(
+        "--profile-index",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only profile one index run of N paragraphs",
+    )
     ap.add_argument("--out", default=str(OUT / "scale.json"))
-    ap.add_argument("--index", type=Path, default=None,
-                    help="measure this existing index only (no build; size = its paragraphs)")
-    ap.add_argument("--no-in-process", action="store_true",
-                    help="skip the in-process latency (HTTP only)")
-    ap.add_argument("--workers", type=int, default=None,
-                    help="izde serve worker processes (default: izde serve's own default)")
+    ap.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        help="measure this existing index only (no build; size = its paragraphs)",
+    )
+    ap.add_argument(
+        "--no-in-process", action="store_true", help="skip the in-process latency (HTTP only)"
+    )
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="izde serve worker processes (default: izde serve's own default)",
+    )
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     if args.profile_index:
@@ -384,9 +476,16 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [handle.paragraphs]
         handle.close()
     for n in sizes:
-        row = run_size(n, args.seed, args.rebuild, args.passes, not args.no_http,
-                       index=args.index, in_process=not args.no_in_process,
-                       workers=args.workers)
+        row = run_size(
+            n,
+            args.seed,
+            args.rebuild,
+            args.passes,
+            not args.no_http,
+            index=args.index,
+            in_process=not args.no_in_process,
+            workers=args.workers,
+        )
         row["machine"] = machine()
         # Re-read just before writing: another size may be running in another process.
         data = json.loads(out_path.read_text()) if out_path.exists() else {}
@@ -402,8 +501,8 @@ def main(argv: list[str] | None = None) -> int:
             data["bars"] = {
                 "1M_built_in_one_run": big["build"].get("rc") == 0,
                 "1M_peak_rss_lt_2GB": (big["build"].get("peak_rss_mb") or 1e9) < 2048,
-                "1M_http_p95_lt_500ms": (big.get("http", {}).get("page", {})
-                                         .get("p95_ms", 1e9)) < 500,
+                "1M_http_p95_lt_500ms": (big.get("http", {}).get("page", {}).get("p95_ms", 1e9))
+                < 500,
             }
         tmp = out_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str))

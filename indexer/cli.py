@@ -1,4 +1,5 @@
 """The `izde` command line: subcommands mirror what users do (index, search, serve...)."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,10 @@ import click
 from indexer.config import default_index_dir
 
 INDEX_OPTION = click.option(
-    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Index folder (default: $IZDE_INDEX or ./var/index).",
 )
 
@@ -30,6 +34,7 @@ def main() -> None:
 
 
 # -- analysis ---------------------------------------------------------------------------
+
 
 @main.command()
 def stem() -> None:
@@ -82,8 +87,12 @@ def eval_stems(gold: Path, errors: int, by_source: bool) -> None:
 
 @eval_group.command(name="retrieval")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--per-query", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write per-query figures as JSON Lines to this file.")
+@click.option(
+    "--per-query",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write per-query figures as JSON Lines to this file.",
+)
 def eval_retrieval(folder: Path, per_query: Path | None) -> None:
     """nDCG@10, MRR@10, Recall@10/100 on a corpus.jsonl/topics.tsv/qrels.tsv folder."""
     from indexer.eval.retrieval import evaluate
@@ -98,15 +107,21 @@ def eval_retrieval(folder: Path, per_query: Path | None) -> None:
 
 # -- index ------------------------------------------------------------------------------
 
+
 @main.command(name="index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @INDEX_OPTION
 @click.option("--rebuild", is_flag=True, help="Build a new index from scratch.")
 @click.option("--check", is_flag=True, help="Verify the index without changing it.")
-@click.option("--wait", type=float, default=0.0,
-              help="Seconds to wait for another index run to finish (default: fail at once).")
-def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, check: bool,
-              wait: float) -> None:
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    help="Seconds to wait for another index run to finish (default: fail at once).",
+)
+def index_cmd(
+    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, check: bool, wait: float
+) -> None:
     """Index documents under PATHS (default: ./corpus); only new or changed files are re-read."""
     from indexer.index.store import IndexBusy, IndexDamaged, check_index, update_index
 
@@ -121,8 +136,13 @@ def index_cmd(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, ch
         click.echo(f"ok: {target}")
         return
     try:
-        summary = update_index(list(paths) or [Path("corpus")], target, rebuild=rebuild,
-                               progress=sys.stderr.isatty(), wait=wait)
+        summary = update_index(
+            list(paths) or [Path("corpus")],
+            target,
+            rebuild=rebuild,
+            progress=sys.stderr.isatty(),
+            wait=wait,
+        )
     except IndexBusy as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(3)
@@ -155,6 +175,7 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 
 # -- search -----------------------------------------------------------------------------
 
+
 @main.command()
 @click.argument("query")
 @INDEX_OPTION
@@ -163,11 +184,19 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 @click.option("--offset", type=int, default=0, show_default=True)
 @click.option("--doc", "doc", default=None, help="Only this document id.")
 @click.option("--order", type=click.Choice(["relevance", "document"]), default="relevance")
-def search(query: str, index_dir: Path | None, as_json: bool, limit: int, offset: int,
-           doc: str | None, order: str) -> None:
+def search(
+    query: str,
+    index_dir: Path | None,
+    as_json: bool,
+    limit: int,
+    offset: int,
+    doc: str | None,
+    order: str,
+) -> None:
     """Search paragraphs; hits best first with matching forms marked."""
-    from indexer.search.engine import QueryError, search as run
     from indexer.index.store import IndexError_, open_index
+    from indexer.search.engine import QueryError
+    from indexer.search.engine import search as run
 
     try:
         handle = open_index(_index_dir(index_dir))
@@ -189,8 +218,8 @@ def search(query: str, index_dir: Path | None, as_json: bool, limit: int, offset
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/term.")
 def term(word: str, index_dir: Path | None, as_json: bool) -> None:
     """Where a word appears: its forms with counts, per document, and concordance lines."""
-    from indexer.search.engine import QueryError, format_term_text, term_view
     from indexer.index.store import IndexError_, open_index
+    from indexer.search.engine import QueryError, format_term_text, term_view
 
     try:
         result = term_view(open_index(_index_dir(index_dir)), word)
@@ -207,12 +236,16 @@ def term(word: str, index_dir: Path | None, as_json: bool) -> None:
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--threads", type=int, default=8, show_default=True,
-              help="Threads per worker process.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: $IZDE_WORKERS, else one per CPU, at most 4).")
-def serve(index_dir: Path | None, host: str, port: int, threads: int,
-          workers: int | None) -> None:
+@click.option(
+    "--threads", type=int, default=8, show_default=True, help="Threads per worker process."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: $IZDE_WORKERS, else one per CPU, at most 4).",
+)
+def serve(index_dir: Path | None, host: str, port: int, threads: int, workers: int | None) -> None:
     """Serve the web front end and the JSON API with waitress."""
     from webapp.serve import serve as run
 

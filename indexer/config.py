@@ -1,4 +1,5 @@
 """Where things live by default, so `izde index` and `izde serve` meet without flags."""
+
 from __future__ import annotations
 
 import os

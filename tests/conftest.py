@@ -2,13 +2,14 @@
 
 Generic on purpose: any test module may use them.
 """
+
 from __future__ import annotations
 
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -16,9 +17,16 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 TEST_OUTPUT = REPO / "test-output"
 CHROMIUM = os.environ.get("IZDE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -40,12 +48,19 @@ class LiveServer:
         from webapp import create_app
 
         self.app = create_app({"INDEX_DIR": Path(index_dir), **(config or {})})
-        self.server = create_server(self.app, host="127.0.0.1", port=0, threads=threads,
-                                    ident="izde", expose_tracebacks=False)
+        self.server = create_server(
+            self.app,
+            host="127.0.0.1",
+            port=0,
+            threads=threads,
+            ident="izde",
+            expose_tracebacks=False,
+        )
         self.port = int(self.server.effective_port)
         self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.run, name=f"waitress-{self.port}",
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, name=f"waitress-{self.port}", daemon=True
+        )
         self.thread.start()
         self._wait_ready()
 
@@ -64,6 +79,7 @@ class LiveServer:
     def stop(self) -> None:
         """Close the listener and every open connection from inside waitress' own loop
         (closing sockets from another thread under a running select() breaks it)."""
+
         def close_all() -> None:
             for dispatcher in list(self.server._map.values()):
                 try:

@@ -1,5 +1,6 @@
 """`izde serve` in a child process and plain HTTP GETs to it: the helpers the server tests
 share (a real server on a free port of 127.0.0.1)."""
+
 from __future__ import annotations
 
 import http.client
@@ -36,15 +37,33 @@ def http_get(port: int, path: str, timeout: float = 10) -> tuple[int, dict, byte
 class Serve:
     """`izde serve` in a child process, its stdout+stderr in a file."""
 
-    def __init__(self, index_dir: Path, log: Path, env: dict | None = None,
-                 args: tuple[str, ...] = ("--threads", "4")) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        log: Path,
+        env: dict | None = None,
+        args: tuple[str, ...] = ("--threads", "4"),
+    ) -> None:
         self.port = free_port()
         self.log = log
         self._fh = open(log, "wb")
         self.proc = subprocess.Popen(
-            [*IZDE, "serve", "--index", str(index_dir), "--host", "127.0.0.1",
-             "--port", str(self.port), *args],
-            cwd=REPO, stdout=self._fh, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+            [
+                *IZDE,
+                "serve",
+                "--index",
+                str(index_dir),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *args,
+            ],
+            cwd=REPO,
+            stdout=self._fh,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"izde serve exited: {self.log_text()}"

@@ -1,4 +1,5 @@
 """The tokenizer, the compound filter, the stem filters, the analyzers and the plain API."""
+
 from __future__ import annotations
 
 import pickle
@@ -33,8 +34,9 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 PAPER = SHARED / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
 KAZNERD = SHARED / "data" / "kaznerd" / "sentences-valid.txt"
-needs_shared = pytest.mark.skipif(not (PAPER.exists() and KAZNERD.exists()),
-                                  reason="shared data missing")
+needs_shared = pytest.mark.skipif(
+    not (PAPER.exists() and KAZNERD.exists()), reason="shared data missing"
+)
 
 
 def lines_of(path: Path) -> list[str]:
@@ -43,8 +45,10 @@ def lines_of(path: Path) -> list[str]:
 
 def tok(text: str, **kw) -> list[tuple[str, int, int]]:
     """(raw text, start, end) of each tokenizer token."""
-    return [(t.text, t.startchar, t.endchar)
-            for t in KazakhTokenizer()(text, chars=True, positions=True, **kw)]
+    return [
+        (t.text, t.startchar, t.endchar)
+        for t in KazakhTokenizer()(text, chars=True, positions=True, **kw)
+    ]
 
 
 def terms(analyzer, text: str, mode: str = "index") -> list[tuple[str, int]]:
@@ -54,10 +58,11 @@ def terms(analyzer, text: str, mode: str = "index") -> list[tuple[str, int]]:
 def assert_offsets(text: str, tokens: list[dict]) -> None:
     for t in tokens:
         assert 0 <= t["start"] < t["end"] <= len(text), t
-        assert text[t["start"]:t["end"]] == t["text"], t
+        assert text[t["start"] : t["end"]] == t["text"], t
 
 
 # -- tokenizer -----------------------------------------------------------------------------
+
 
 def test_tokenizer_words_and_offsets():
     text = "Қазақстан қазір тарихи кезеңде тұр."
@@ -85,8 +90,18 @@ def test_tokenizer_combining_marks_stay_in_the_word():
 def test_tokenizer_numbers():
     text = "5 247 720 дауыс (88,41%), 5\u00a0000 адам, 2009–2012 жж., 12.05.2009, 3.5 млн"
     words = [w for w, _, _ in tok(text)]
-    assert words == ["5 247 720", "дауыс", "88,41", "5\u00a0000", "адам", "2009–2012", "жж",
-                     "12.05.2009", "3.5", "млн"]
+    assert words == [
+        "5 247 720",
+        "дауыс",
+        "88,41",
+        "5\u00a0000",
+        "адам",
+        "2009–2012",
+        "жж",
+        "12.05.2009",
+        "3.5",
+        "млн",
+    ]
 
 
 def test_tokenizer_does_not_join_unrelated_numbers():
@@ -108,17 +123,22 @@ def test_tokenizer_not_tokenized():
 
 
 def test_tokenizer_start_pos_and_start_char():
-    toks = [(t.pos, t.startchar) for t in KazakhTokenizer()("а б", positions=True, chars=True,
-                                                            start_pos=5, start_char=100)]
+    toks = [
+        (t.pos, t.startchar)
+        for t in KazakhTokenizer()("а б", positions=True, chars=True, start_pos=5, start_char=100)
+    ]
     assert toks == [(5, 100), (6, 102)]
 
 
 # -- compound filter alone -----------------------------------------------------------------
 
+
 def compound(text: str, mode: str = "index", exact: bool = False) -> list[tuple]:
     chain = KazakhTokenizer() | CompoundFilter(exact=exact)
-    return [(t.text, t.pos, t.startchar, t.endchar, t.part)
-            for t in chain(text, positions=True, chars=True, mode=mode)]
+    return [
+        (t.text, t.pos, t.startchar, t.endchar, t.part)
+        for t in chain(text, positions=True, chars=True, mode=mode)
+    ]
 
 
 def test_compound_index_mode_whole_then_parts():
@@ -133,7 +153,10 @@ def test_compound_index_mode_whole_then_parts():
 
 def test_compound_query_mode_parts_only():
     assert compound("салт-дәстүр сақтау", mode="query") == [
-        ("салт", 0, 0, 4, "part"), ("дәстүр", 1, 5, 11, "part"), ("сақтау", 2, 12, 18, "")]
+        ("салт", 0, 0, 4, "part"),
+        ("дәстүр", 1, 5, 11, "part"),
+        ("сақтау", 2, 12, 18, ""),
+    ]
 
 
 def test_compound_exact_keeps_whole_and_parts_query_whole_only():
@@ -145,27 +168,50 @@ def test_compound_parts_skip_invisible_characters_at_the_edges():
     text = "салт\u00ad-\u200bдәстүр"
     toks = compound(text)
     assert [(w, s, e) for w, _, s, e, _ in toks] == [
-        (text, 0, len(text)), ("салт", 0, 4), ("дәстүр", 7, 13)]
+        (text, 0, len(text)),
+        ("салт", 0, 4),
+        ("дәстүр", 7, 13),
+    ]
 
 
-@pytest.mark.parametrize("text, kept", [
-    ("ХДП-ның", "ХДП"), ("ХДП-ны", "ХДП"), ("ҚР-дағы", "ҚР"), ("АҚШ-тың", "АҚШ"),
-    ("200-ден", "200"), ("1-ші", "1"), ("2-ншісі", "2"), ("300-дей", "300"),
-    ("1989-ыншы", "1989"), ("сондай-ақ", "сондай"), ("Twitter-дегі", "Twitter"),
-    ("Hyundai-лерді", "Hyundai"), ("Астана'да", "Астана"), ("90-х", "90"),
-])
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("ХДП-ның", "ХДП"),
+        ("ХДП-ны", "ХДП"),
+        ("ҚР-дағы", "ҚР"),
+        ("АҚШ-тың", "АҚШ"),
+        ("200-ден", "200"),
+        ("1-ші", "1"),
+        ("2-ншісі", "2"),
+        ("300-дей", "300"),
+        ("1989-ыншы", "1989"),
+        ("сондай-ақ", "сондай"),
+        ("Twitter-дегі", "Twitter"),
+        ("Hyundai-лерді", "Hyundai"),
+        ("Астана'да", "Астана"),
+        ("90-х", "90"),
+    ],
+)
 def test_clitics_are_dropped_and_the_span_kept(text, kept):
     toks = compound(text)
     assert toks == [(kept, 0, 0, len(text), "")]
     assert [x[0] for x in compound(text, exact=True)] == [text, kept]
 
 
-@pytest.mark.parametrize("text, parts", [
-    ("2009-2012", ["2009", "2012"]), ("Қазақстан-2030", ["Қазақстан", "2030"]),
-    ("IT-мамандарды", ["IT", "мамандарды"]), ("аға-іні", ["аға", "іні"]),
-    ("2009-жылы", ["2009", "жылы"]), ("12.05.2009", ["12", "05", "2009"]),
-    ("10:30", ["10", "30"]), ("COVID-19-ға", ["COVID", "19"]),
-])
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("2009-2012", ["2009", "2012"]),
+        ("Қазақстан-2030", ["Қазақстан", "2030"]),
+        ("IT-мамандарды", ["IT", "мамандарды"]),
+        ("аға-іні", ["аға", "іні"]),
+        ("2009-жылы", ["2009", "жылы"]),
+        ("12.05.2009", ["12", "05", "2009"]),
+        ("10:30", ["10", "30"]),
+        ("COVID-19-ға", ["COVID", "19"]),
+    ],
+)
 def test_compounds_that_are_split(text, parts):
     toks = compound(text)
     assert toks[0][4] == "whole"
@@ -180,12 +226,21 @@ def test_not_compounds(text):
 def test_positions_shift_after_compounds():
     text = "2009-2012 жылдарға арналған іс-әрекеттер стратегиясы"
     got = [(w, p) for w, p, _, _, _ in compound(text)]
-    assert got == [("2009-2012", 0), ("2009", 0), ("2012", 1), ("жылдарға", 2),
-                   ("арналған", 3), ("іс-әрекеттер", 4), ("іс", 4), ("әрекеттер", 5),
-                   ("стратегиясы", 6)]
+    assert got == [
+        ("2009-2012", 0),
+        ("2009", 0),
+        ("2012", 1),
+        ("жылдарға", 2),
+        ("арналған", 3),
+        ("іс-әрекеттер", 4),
+        ("іс", 4),
+        ("әрекеттер", 5),
+        ("стратегиясы", 6),
+    ]
 
 
 # -- stem filters alone ---------------------------------------------------------------------
+
 
 def _stream(items: list[tuple[str, str, bool]]):
     t = Token(positions=True)
@@ -195,8 +250,13 @@ def _stream(items: list[tuple[str, str, bool]]):
 
 
 def test_stem_filter_by_language():
-    items = [("кризисы", "ru", False), ("running", "en", False), ("хдп", "kk", True),
-             ("2009", "", False), ("салт-дәстүрлерін", "kk", False)]
+    items = [
+        ("кризисы", "ru", False),
+        ("running", "en", False),
+        ("хдп", "kk", True),
+        ("2009", "", False),
+        ("салт-дәстүрлерін", "kk", False),
+    ]
     got = [t.text for t in KazakhStemFilter()(_stream(items))]
     assert got[:4] == ["кризис", "run", "хдп", "2009"]
     assert got[4] == "салт-" + analysis.kk_stemmer.stem("дәстүрлерін")
@@ -216,12 +276,12 @@ def test_no_whoosh_stem_filter_cache():
 
 # -- whole analyzers on real sentences ------------------------------------------------------
 
+
 def test_analyze_keys_and_offsets():
     text = "«Нұр Отан» Халықтық Демократиялық партиясының"
     toks = analyze(text)
     assert set(toks[0]) >= {"text", "start", "end", "pos", "norm", "stem", "fold", "lang"}
-    assert [t["text"] for t in toks] == ["Нұр", "Отан", "Халықтық", "Демократиялық",
-                                         "партиясының"]
+    assert [t["text"] for t in toks] == ["Нұр", "Отан", "Халықтық", "Демократиялық", "партиясының"]
     assert [t["pos"] for t in toks] == [0, 1, 2, 3, 4]
     assert toks[0]["norm"] == "нұр"
     assert_offsets(text, toks)
@@ -264,8 +324,8 @@ def test_soft_hyphen_inside_a_word_is_invisible_to_search():
 
 
 def test_lookalike_word_indexes_like_the_cyrillic_one():
-    assert index_terms("мемлекеттiк") == index_terms("мемлекеттік")     # Latin i
-    assert index_terms("əлеуметтік") == index_terms("әлеуметтік")       # schwa
+    assert index_terms("мемлекеттiк") == index_terms("мемлекеттік")  # Latin i
+    assert index_terms("əлеуметтік") == index_terms("әлеуметтік")  # schwa
 
 
 def test_decomposed_letters_index_like_composed():
@@ -303,27 +363,41 @@ def test_tokenize_false_normalises_one_token():
 
 
 def test_fused_chain_equals_the_explicit_chain_on_examples():
-    text = ("«Нұр Отан» ХДП-ның 2009–2012 әлеу\u00adметтік-экономикалық Kазақстан 5 247 720 "
-            "88.41% Н.Ә. Назарбаев сондай-ақ Twitter-дегі кризис")
+    text = (
+        "«Нұр Отан» ХДП-ның 2009–2012 әлеу\u00adметтік-экономикалық Kазақстан 5 247 720 "
+        "88.41% Н.Ә. Назарбаев сондай-ақ Twitter-дегі кризис"
+    )
     for make in (KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer):
         for mode in ("index", "query"):
-            fused = [(t.text, t.pos, t.startchar, t.endchar)
-                     for t in make()(text, positions=True, chars=True, mode=mode)]
-            plain = [(t.text, t.pos, t.startchar, t.endchar)
-                     for t in make(fused=False)(text, positions=True, chars=True, mode=mode)]
+            fused = [
+                (t.text, t.pos, t.startchar, t.endchar)
+                for t in make()(text, positions=True, chars=True, mode=mode)
+            ]
+            plain = [
+                (t.text, t.pos, t.startchar, t.endchar)
+                for t in make(fused=False)(text, positions=True, chars=True, mode=mode)
+            ]
             assert fused == plain
 
 
 def test_normalize_filter_is_the_eight_steps():
     names = [type(f).__name__ for f in normalize_filters()]
-    assert names == ["NFCFilter", "InvisibleCharFilter", "PunctuationFilter",
-                     "LookalikeFilter", "AbbreviationFilter", "KazakhLowercaseFilter",
-                     "NumberFilter", "LanguageFilter"]
+    assert names == [
+        "NFCFilter",
+        "InvisibleCharFilter",
+        "PunctuationFilter",
+        "LookalikeFilter",
+        "AbbreviationFilter",
+        "KazakhLowercaseFilter",
+        "NumberFilter",
+        "LanguageFilter",
+    ]
     assert isinstance(KazakhAnalyzer().items[1], NormalizeFilter)
     assert isinstance(KazakhAnalyzer(fused=False).items[1], CompoundFilter)
 
 
 # -- real corpora ----------------------------------------------------------------------------
+
 
 @needs_shared
 def test_paper_and_kaznerd_offsets_slice_the_original():
@@ -342,10 +416,14 @@ def test_fused_chain_equals_the_explicit_chain_on_real_text():
         fused, plain = make(), make(fused=False)
         for line in lines:
             for mode in ("index", "query"):
-                a = [(t.text, t.pos, t.startchar, t.endchar)
-                     for t in fused(line, positions=True, chars=True, mode=mode)]
-                b = [(t.text, t.pos, t.startchar, t.endchar)
-                     for t in plain(line, positions=True, chars=True, mode=mode)]
+                a = [
+                    (t.text, t.pos, t.startchar, t.endchar)
+                    for t in fused(line, positions=True, chars=True, mode=mode)
+                ]
+                b = [
+                    (t.text, t.pos, t.startchar, t.endchar)
+                    for t in plain(line, positions=True, chars=True, mode=mode)
+                ]
                 assert a == b, line
 
 
@@ -363,12 +441,19 @@ def test_bar_dagdarys_lines_share_one_term_no_other_line_has():
 
 # -- property: never raises, offsets always slice the original --------------------------------
 
-SPECIAL = list("ҚқӘәІіҢңҒғҮүҰұӨөҺһ-–—‐‑«»“”„\"'’ʼ.,:/%\u00a0\u202f\u2009 \n\t"
-               "\u00ad\u200b\u200c\u200d\ufeff\u2060\u0301\u0306\u0308"
-               "0123456789ХДПньңaeiopxkIİıəƏɵöü_")
+SPECIAL = list(
+    "ҚқӘәІіҢңҒғҮүҰұӨөҺһ-–—‐‑«»“”„\"'’ʼ.,:/%\u00a0\u202f\u2009 \n\t"
+    "\u00ad\u200b\u200c\u200d\ufeff\u2060\u0301\u0306\u0308"
+    "0123456789ХДПньңaeiopxkIİıəƏɵöü_"
+)
 TEXTS = st.lists(
-    st.one_of(st.sampled_from(SPECIAL), st.characters(), st.sampled_from(["ХДП-ның", "5 247",
-              "салт-дәстүр", "2009–2012", "88,41", "Н.Ә.", " ", "сөз"])),
+    st.one_of(
+        st.sampled_from(SPECIAL),
+        st.characters(),
+        st.sampled_from(
+            ["ХДП-ның", "5 247", "салт-дәстүр", "2009–2012", "88,41", "Н.Ә.", " ", "сөз"]
+        ),
+    ),
     max_size=60,
 ).map("".join)
 
@@ -386,7 +471,7 @@ def test_property_analyzer_never_raises_and_offsets_slice(text):
     for make in (KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer):
         for mode in ("index", "query"):
             for t in make()(text, positions=True, chars=True, mode=mode):
-                assert text[t.startchar:t.endchar].strip() != ""
+                assert text[t.startchar : t.endchar].strip() != ""
 
 
 @settings(max_examples=150, deadline=None)
@@ -394,14 +479,19 @@ def test_property_analyzer_never_raises_and_offsets_slice(text):
 def test_property_fused_equals_explicit(text):
     for make in (KazakhAnalyzer, FoldAnalyzer, ExactAnalyzer):
         for mode in ("index", "query"):
-            a = [(t.text, t.pos, t.startchar) for t in make()(text, positions=True, chars=True,
-                                                              mode=mode)]
-            b = [(t.text, t.pos, t.startchar)
-                 for t in make(fused=False)(text, positions=True, chars=True, mode=mode)]
+            a = [
+                (t.text, t.pos, t.startchar)
+                for t in make()(text, positions=True, chars=True, mode=mode)
+            ]
+            b = [
+                (t.text, t.pos, t.startchar)
+                for t in make(fused=False)(text, positions=True, chars=True, mode=mode)
+            ]
             assert a == b
 
 
 # -- pickling and a real index ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("make", [KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer])
 def test_analyzers_pickle_round_trip(make):
@@ -414,8 +504,12 @@ def test_analyzers_pickle_round_trip(make):
 
 
 def _schema() -> Schema:
-    return Schema(id=ID(stored=True), text=TEXT(analyzer=KazakhAnalyzer(), phrase=True),
-                  exact=TEXT(analyzer=ExactAnalyzer()), fold=TEXT(analyzer=FoldAnalyzer()))
+    return Schema(
+        id=ID(stored=True),
+        text=TEXT(analyzer=KazakhAnalyzer(), phrase=True),
+        exact=TEXT(analyzer=ExactAnalyzer()),
+        fold=TEXT(analyzer=FoldAnalyzer()),
+    )
 
 
 DOCS = {
@@ -471,7 +565,12 @@ def test_index_made_in_one_process_opens_in_another(tmp_path):
         "    q = QueryParser('text', ix.schema).parse('дағдарыстың')\n"
         "    print(','.join(sorted(h['id'] for h in s.search(q))))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
-                         text=True, cwd=REPO, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "e"

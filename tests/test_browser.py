@@ -1,4 +1,5 @@
 """The pages in real headless Chromium (Debian's, driven by Playwright): what a person does."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,14 @@ def open_page(browser):
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         # Console errors (a CSP refusal, a script error) fail the test; an expected 404
         # status (the not-found page) is not a problem of the page.
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-                if m.type == "error" and "Failed to load resource" not in m.text else None)
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(f"console {m.type}: {m.text}")
+                if m.type == "error" and "Failed to load resource" not in m.text
+                else None
+            ),
+        )
         return page
 
     yield make
@@ -48,7 +55,8 @@ def in_viewport(page, selector: str) -> bool:
     return page.evaluate(
         """(sel) => { const r = document.querySelector(sel).getBoundingClientRect();
                       return r.top >= -1 && r.top < window.innerHeight && r.bottom > 0; }""",
-        selector)
+        selector,
+    )
 
 
 def collect_hits(page) -> list[dict]:
@@ -57,7 +65,8 @@ def collect_hits(page) -> list[dict]:
         """els => els.map(li => ({
               anchor: li.dataset.anchor,
               text: li.querySelector('.snippet').textContent,
-              marks: Array.from(li.querySelectorAll('.snippet mark')).map(m => m.textContent)}))""")
+              marks: Array.from(li.querySelectorAll('.snippet mark')).map(m => m.textContent)}))""",
+    )
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -141,8 +150,8 @@ def test_search_read_cite_and_switch_language(live_server, open_page, screenshot
     copy = page.locator(f"{target} button[data-copy$='-plain']")
     copy.click()
     page.wait_for_function(
-        "(sel) => document.querySelector(sel + ' .copy-status').textContent.length > 0",
-        arg=target)
+        "(sel) => document.querySelector(sel + ' .copy-status').textContent.length > 0", arg=target
+    )
     copied = page.evaluate("navigator.clipboard.readText()")
     assert title in copied
     assert f"{n}-абзац" in copied
@@ -217,9 +226,12 @@ def test_keyboard_alone(live_server, open_page):
     order = []
     for _ in range(12):
         page.keyboard.press("Tab")
-        order.append(page.evaluate(
-            "document.activeElement.id || document.activeElement.getAttribute('data-insert')"
-            " || document.activeElement.textContent.trim()"))
+        order.append(
+            page.evaluate(
+                "document.activeElement.id || document.activeElement.getAttribute('data-insert')"
+                " || document.activeElement.textContent.trim()"
+            )
+        )
     assert "q" in order and order.index("q") < order.index("ә")
     # Focus is visible.
     page.focus("#q")
@@ -243,9 +255,16 @@ def test_capital_letters_key(live_server, open_page):
     assert page.input_value("#q") == "Әлем"
 
 
-AXE_PAGES = ["/", "/search?q=" + quote(WORD), f"/doc/{DOC}?q={quote(WORD)}&hl=64#p64",
-             "/term?w=" + quote(WORD), "/help", "/stats", f"/cite?doc={DOC}&n=64",
-             "/doc/no-such-doc"]
+AXE_PAGES = [
+    "/",
+    "/search?q=" + quote(WORD),
+    f"/doc/{DOC}?q={quote(WORD)}&hl=64#p64",
+    "/term?w=" + quote(WORD),
+    "/help",
+    "/stats",
+    f"/cite?doc={DOC}&n=64",
+    "/doc/no-such-doc",
+]
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -256,28 +275,41 @@ def test_accessibility_with_axe(live_server, open_page, device):
     for lang in ("kk", "en"):
         for target in AXE_PAGES:
             sep = "&" if "?" in target.split("#")[0] else "?"
-            url = live_server + target.replace("#", f"{sep}lang={lang}#", 1) if "#" in target \
+            url = (
+                live_server + target.replace("#", f"{sep}lang={lang}#", 1)
+                if "#" in target
                 else live_server + target + f"{sep}lang={lang}"
+            )
             page.goto(url)
             results = axe.run(page)
-            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                   for v in results.response["violations"]
-                   if v["impact"] in ("serious", "critical")]
+            bad = [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                for v in results.response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
             assert not bad, (url, bad)
 
 
-def test_script_in_a_document_is_shown_as_text(tmp_path, make_live_server, open_page,
-                                               screenshot_dir):
+def test_script_in_a_document_is_shown_as_text(
+    tmp_path, make_live_server, open_page, screenshot_dir
+):
     from test_web_security import EVIL, EVIL_ID, make_evil_index
 
     server = make_live_server(make_evil_index(tmp_path))
     page = open_page(VIEWPORTS["desktop"])
-    for target in ["/search?q=alert", f"/doc/{EVIL_ID}?q=alert&hl=1#p1", "/term?w=" + quote("абзац"),
-                   f"/cite?doc={EVIL_ID}&n=1", "/stats", "/search?q=" + quote(EVIL)]:
+    for target in [
+        "/search?q=alert",
+        f"/doc/{EVIL_ID}?q=alert&hl=1#p1",
+        "/term?w=" + quote("абзац"),
+        f"/cite?doc={EVIL_ID}&n=1",
+        "/stats",
+        "/search?q=" + quote(EVIL),
+    ]:
         page.goto(server.url + target)
         page.wait_for_load_state("load")
-        assert page.get_by_text(EVIL, exact=False).first.is_visible() or \
-            EVIL in page.input_value("#q"), target
+        assert page.get_by_text(EVIL, exact=False).first.is_visible() or EVIL in page.input_value(
+            "#q"
+        ), target
         assert page.locator("script:not([src])").count() == 0
         name = re.sub(r"[^a-z]+", "-", target)[:40]
         page.screenshot(path=str(screenshot_dir / f"xss{name}.png"))

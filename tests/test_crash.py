@@ -3,6 +3,7 @@
 Uses the store's test hook IZDE_TEST_PAUSE_AT=read|write|segment|commit|switch: the writer announces
 `IZDE_TEST_PAUSED <point>` on stderr and sleeps there, and the test kills it at that moment.
 """
+
 from __future__ import annotations
 
 import json
@@ -36,18 +37,24 @@ def answers(index: Path) -> dict:
     return out
 
 
-def izde_index(corpus: Path, index: Path, pause: str | None,
-               procs: int | None = None) -> subprocess.Popen:
+def izde_index(
+    corpus: Path, index: Path, pause: str | None, procs: int | None = None
+) -> subprocess.Popen:
     env = dict(os.environ)
     env.pop("IZDE_TEST_PAUSE_AT", None)
     if procs:
         env["IZDE_INDEX_PROCS"] = str(procs)
-        env["IZDE_TEST_PAUSE_AFTER"] = "450"     # helper processes are running by then
+        env["IZDE_TEST_PAUSE_AFTER"] = "450"  # helper processes are running by then
     if pause:
         env.update(IZDE_TEST_PAUSE_AT=pause, IZDE_TEST_PAUSE_SECONDS="60")
-    return subprocess.Popen([sys.executable, "-m", "indexer.cli", "index", str(corpus),
-                             "--index", str(index)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "index", str(corpus), "--index", str(index)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for_pause(proc: subprocess.Popen, point: str, timeout: float = 60) -> None:
@@ -87,9 +94,18 @@ def describe(procs: list) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("point,procs", [("read", None), ("write", None), ("segment", None),
-                                         ("commit", None), ("switch", None), ("write", 2),
-                                         ("commit", 2)])
+@pytest.mark.parametrize(
+    "point,procs",
+    [
+        ("read", None),
+        ("write", None),
+        ("segment", None),
+        ("commit", None),
+        ("switch", None),
+        ("write", 2),
+        ("commit", 2),
+    ],
+)
 def test_kill_leaves_previous_index_whole(tmp_path, point, procs):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -101,12 +117,25 @@ def test_kill_leaves_previous_index_whole(tmp_path, point, procs):
 
     # Work for the next run: a changed, a new and a removed document.
     (corpus / "a.txt").write_text("Өзгерген құжат, жаңа дағдарыс.\n", encoding="utf-8")
-    (corpus / "b.jsonl").write_text("\n".join(json.dumps(
-        {"id": f"r{i}", "title": f"Жазба {i}", "text": f"Партия стратегиясы {i}.\nЖаңа жол."},
-        ensure_ascii=False) for i in range(300)) + "\n", encoding="utf-8")
+    (corpus / "b.jsonl").write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"r{i}",
+                    "title": f"Жазба {i}",
+                    "text": f"Партия стратегиясы {i}.\nЖаңа жол.",
+                },
+                ensure_ascii=False,
+            )
+            for i in range(300)
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     text = PAPER.read_text(encoding="utf-8").split("\n")
-    (corpus / PAPER.name).write_text("\n".join(["Жаңа бірінші абзац."] + text[3:]),
-                                     encoding="utf-8")
+    (corpus / PAPER.name).write_text(
+        "\n".join(["Жаңа бірінші абзац."] + text[3:]), encoding="utf-8"
+    )
 
     proc = izde_index(corpus, index, point, procs)
     helpers = []
@@ -119,8 +148,9 @@ def test_kill_leaves_previous_index_whole(tmp_path, point, procs):
     assert proc.returncode == -signal.SIGKILL
     if procs and point == "write":
         assert helpers, "the two-process writer should have started its helpers"
-    assert all_dead(helpers, timeout=30), \
+    assert all_dead(helpers, timeout=30), (
         f"helper processes outlived the killed writer: {describe(helpers)}"
+    )
 
     # The previous index is whole: opens, same count, same answers, passes the full check.
     assert answers(index) == before
@@ -134,8 +164,10 @@ def test_kill_leaves_previous_index_whole(tmp_path, point, procs):
     assert "300 added" in out and "2 updated" in out
     after = open_index(index)
     assert after.generation == "gen-000002"
-    assert sorted(p.name for p in index.iterdir() if p.name.startswith("gen-")) == \
-        ["gen-000001", "gen-000002"]
+    assert sorted(p.name for p in index.iterdir() if p.name.startswith("gen-")) == [
+        "gen-000001",
+        "gen-000002",
+    ]
     assert len(after.docs) == 302
     assert after.docs["a"]["paragraphs"] == 1
     assert check_index(index) == []

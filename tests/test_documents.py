@@ -1,7 +1,7 @@
 """Readers: every format built from scratch, the shipped paper, encodings, skips, ids."""
+
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import tempfile
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest import ids
-from indexer.ingest.readers import SkipFile, read_documents
 from indexer.ingest.paragraphs import fingerprint, split_plain_text
+from indexer.ingest.readers import SkipFile, read_documents
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
@@ -35,6 +35,7 @@ def assert_numbered(doc) -> None:
 
 
 # -- the shipped paper -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def paper():
@@ -76,7 +77,9 @@ def test_paper_paragraphs_and_headings(paper):
 
 
 def test_paper_section_paths(paper):
-    bar = next(p for p in paper.paragraphs if p.text.startswith("Қазіргі дағдарыс – беріктігімізді"))
+    bar = next(
+        p for p in paper.paragraphs if p.text.startswith("Қазіргі дағдарыс – беріктігімізді")
+    )
     assert bar.kind == "paragraph"
     assert bar.section == [BAR, SUB2]
     sub = next(p for p in paper.paragraphs if p.text == SUB2)
@@ -105,17 +108,24 @@ def test_paper_decoration_dropped(paper):
 
 # -- plain text variants -----------------------------------------------------------------
 
+
 def test_hard_wrapped_text_joins_lines(tmp_path):
     f = tmp_path / "wrapped.txt"
-    f.write_text("Тақырып\n\nКІРІСПЕ\n\nБірінші абзац мұнда басталып, келесі жолда жал-\n"
-                 "ғасады және осында аяқталады.\n\nЕкінші абзац қысқа.\n", encoding="utf-8")
+    f.write_text(
+        "Тақырып\n\nКІРІСПЕ\n\nБірінші абзац мұнда басталып, келесі жолда жал-\n"
+        "ғасады және осында аяқталады.\n\nЕкінші абзац қысқа.\n",
+        encoding="utf-8",
+    )
     doc = one(f)
     assert doc.title == "Тақырып"
     texts = [(p.kind, p.text) for p in doc.paragraphs]
     assert texts == [
         ("heading", "Тақырып"),
         ("heading", "КІРІСПЕ"),
-        ("paragraph", "Бірінші абзац мұнда басталып, келесі жолда жалғасады және осында аяқталады."),
+        (
+            "paragraph",
+            "Бірінші абзац мұнда басталып, келесі жолда жалғасады және осында аяқталады.",
+        ),
         ("paragraph", "Екінші абзац қысқа."),
     ]
     assert doc.paragraphs[2].section == ["КІРІСПЕ"]
@@ -124,14 +134,18 @@ def test_hard_wrapped_text_joins_lines(tmp_path):
 def test_split_plain_text_numbered_list_without_periods_is_not_headings():
     _title, blocks = split_plain_text(
         "Кіріспе сөз бірнеше сөйлемнен тұрады және ол ұзын болып келеді. " * 3 + "\n"
-        "1. Бірінші тармақ\n2. Екінші тармақ\n3. Үшінші тармақ\n", detect_title=False)
+        "1. Бірінші тармақ\n2. Екінші тармақ\n3. Үшінші тармақ\n",
+        detect_title=False,
+    )
     assert [b.kind for b in blocks] == ["paragraph"] * 4
 
 
 @pytest.mark.parametrize("codec,label", [("kz1048", "kz1048"), ("utf-16", "utf-16")])
 def test_legacy_and_utf16_files(tmp_path, codec, label):
-    text = ("КІРІСПЕ\nҚазақстан қазір қоғамның барлық тараптарын сапалы терең қайта құру "
-            "жолында тұр, әлеуметтік өңірлер үйлесімді дамиды.\n" * 3)
+    text = (
+        "КІРІСПЕ\nҚазақстан қазір қоғамның барлық тараптарын сапалы терең қайта құру "
+        "жолында тұр, әлеуметтік өңірлер үйлесімді дамиды.\n" * 3
+    )
     f = tmp_path / f"legacy-{codec}.txt"
     f.write_bytes(text.encode(codec))
     doc = one(f)
@@ -140,8 +154,10 @@ def test_legacy_and_utf16_files(tmp_path, codec, label):
 
 
 def test_cp1251_lookalike_file(tmp_path):
-    text = ("Казакстан казiр когамнын барлык тараптарын сапалы терен кайта куру жолында тур.\n"
-            "Улт Кошбасшысынын торенiрегiне жалпыказакстандык топтасуды дамыту керек.\n")
+    text = (
+        "Казакстан казiр когамнын барлык тараптарын сапалы терен кайта куру жолында тур.\n"
+        "Улт Кошбасшысынын торенiрегiне жалпыказакстандык топтасуды дамыту керек.\n"
+    )
     f = tmp_path / "lookalike.txt"
     f.write_bytes(text.encode("cp1251"))
     doc = one(f)
@@ -151,20 +167,27 @@ def test_cp1251_lookalike_file(tmp_path):
 
 # -- markdown ----------------------------------------------------------------------------
 
+
 def test_markdown(tmp_path):
     f = tmp_path / "note.kk.md"
     f.write_text(
         "---\ntitle: Жазба\ndate: 2024-05-01\n---\n"
         "# Бірінші бөлім\n\nМәтін **қалың** және *көлбеу* және [сілтеме](http://x.kz) бар.\n"
         "Жалғасы осында.\n\n## Ішкі бөлім\n\n- бірінші тармақ\n- екінші `код` тармақ\n\n"
-        "# Екінші бөлім\n\n> Дәйексөз мәтіні.\n\n```\nprint(1)\n```\n", encoding="utf-8")
+        "# Екінші бөлім\n\n> Дәйексөз мәтіні.\n\n```\nprint(1)\n```\n",
+        encoding="utf-8",
+    )
     doc = one(f)
     assert doc.title == "Жазба" and doc.date == "2024-05-01" and doc.lang == "kk"
     assert doc.format == "markdown"
     got = [(p.kind, p.text, p.section) for p in doc.paragraphs]
     assert got == [
         ("heading", "Бірінші бөлім", []),
-        ("paragraph", "Мәтін қалың және көлбеу және сілтеме бар. Жалғасы осында.", ["Бірінші бөлім"]),
+        (
+            "paragraph",
+            "Мәтін қалың және көлбеу және сілтеме бар. Жалғасы осында.",
+            ["Бірінші бөлім"],
+        ),
         ("heading", "Ішкі бөлім", ["Бірінші бөлім"]),
         ("paragraph", "бірінші тармақ", ["Бірінші бөлім", "Ішкі бөлім"]),
         ("paragraph", "екінші код тармақ", ["Бірінші бөлім", "Ішкі бөлім"]),
@@ -230,10 +253,11 @@ def test_html_title_from_h1_when_no_title_tag(tmp_path):
     f.write_text("<html><body><h1>Жалғыз тақырып</h1><p>Мәтін.</p></body></html>", encoding="utf-8")
     doc = one(f)
     assert doc.title == "Жалғыз тақырып"
-    assert doc.paragraphs[1].section == []      # the h1 is the title, not a section
+    assert doc.paragraphs[1].section == []  # the h1 is the title, not a section
 
 
 # -- DOCX --------------------------------------------------------------------------------
+
 
 def test_docx(tmp_path):
     import datetime
@@ -258,7 +282,7 @@ def test_docx(tmp_path):
     d.save(str(f))
     doc = one(f)
     assert doc.format == "docx" and doc.encoding is None
-    assert doc.title == "Құжаттың атауы"          # the Title paragraph wins over core title
+    assert doc.title == "Құжаттың атауы"  # the Title paragraph wins over core title
     assert doc.date == "2021-06-07"
     got = [(p.kind, p.text, p.section) for p in doc.paragraphs]
     assert got == [
@@ -284,7 +308,8 @@ def test_docx_core_title_and_sidecar(tmp_path):
     assert one(f).title == "Өзек атауы"
     (tmp_path / "a.docx.meta.json").write_text(
         json.dumps({"title": "Бүйірлік атау", "url": "https://x.kz/a", "lang": "kk"}),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     doc = one(f)
     assert doc.title == "Бүйірлік атау" and doc.url == "https://x.kz/a" and doc.lang == "kk"
 
@@ -297,6 +322,7 @@ def test_damaged_docx_skipped(tmp_path):
 
 
 # -- PDF ---------------------------------------------------------------------------------
+
 
 def make_pdf(path: Path) -> None:
     from reportlab.pdfbase import pdfmetrics
@@ -323,10 +349,12 @@ def make_pdf(path: Path) -> None:
     c.showPage()
     c.setFont("DejaVu", 11)
     y = 780
-    for x, t in [(72, "келеді және осы жерде аяқталады."),
-                 (72, "2. Азаматтардың мүддесін қорғау"),
-                 (90, "Үшінші абзац екінші бетте тұр және ол да ұзын болып келеді, сондықтан"),
-                 (72, "екі жолға бөлінген.")]:
+    for x, t in [
+        (72, "келеді және осы жерде аяқталады."),
+        (72, "2. Азаматтардың мүддесін қорғау"),
+        (90, "Үшінші абзац екінші бетте тұр және ол да ұзын болып келеді, сондықтан"),
+        (72, "екі жолға бөлінген."),
+    ]:
         c.drawString(x, y, t)
         y -= 16
     c.drawString(300, 40, "2")
@@ -342,15 +370,30 @@ def test_pdf_two_pages(tmp_path):
     got = [(p.kind, p.page, p.section, p.text) for p in doc.paragraphs]
     assert got == [
         ("heading", 1, [], "КІРІСПЕ"),
-        ("paragraph", 1, ["КІРІСПЕ"], "Қазақстан қазір қоғамның барлық тараптарын сапалы терең "
-         "қайта құру жолында тұр. Бұл бірінші абзацтың екінші жолы, ол да ұзын болады және "
-         "аяқталады."),
-        ("paragraph", 1, ["КІРІСПЕ"], "Екінші абзац басталады, ол да бірнеше жолға созылады "
-         "және беттің соңына дейін жетіп, келесі бетте жалғасатын ұзын сөйлем болып келеді "
-         "және осы жерде аяқталады."),
+        (
+            "paragraph",
+            1,
+            ["КІРІСПЕ"],
+            "Қазақстан қазір қоғамның барлық тараптарын сапалы терең "
+            "қайта құру жолында тұр. Бұл бірінші абзацтың екінші жолы, ол да ұзын болады және "
+            "аяқталады.",
+        ),
+        (
+            "paragraph",
+            1,
+            ["КІРІСПЕ"],
+            "Екінші абзац басталады, ол да бірнеше жолға созылады "
+            "және беттің соңына дейін жетіп, келесі бетте жалғасатын ұзын сөйлем болып келеді "
+            "және осы жерде аяқталады.",
+        ),
         ("heading", 2, ["КІРІСПЕ"], "2. Азаматтардың мүддесін қорғау"),
-        ("paragraph", 2, ["КІРІСПЕ", "2. Азаматтардың мүддесін қорғау"], "Үшінші абзац екінші "
-         "бетте тұр және ол да ұзын болып келеді, сондықтан екі жолға бөлінген."),
+        (
+            "paragraph",
+            2,
+            ["КІРІСПЕ", "2. Азаматтардың мүддесін қорғау"],
+            "Үшінші абзац екінші "
+            "бетте тұр және ол да ұзын болып келеді, сондықтан екі жолға бөлінген.",
+        ),
     ]
 
 
@@ -363,11 +406,18 @@ def test_pdf_without_text_layer_or_broken(tmp_path):
 
 # -- JSON Lines --------------------------------------------------------------------------
 
+
 def test_jsonl(tmp_path):
     f = tmp_path / "news.jsonl"
     recs = [
-        {"id": "A-17", "title": "Бірінші", "text": "Бір абзац.\n\nЕкінші абзац\nжалғасы.",
-         "url": "https://x.kz/1", "date": "2020-01-02", "lang": "kk"},
+        {
+            "id": "A-17",
+            "title": "Бірінші",
+            "text": "Бір абзац.\n\nЕкінші абзац\nжалғасы.",
+            "url": "https://x.kz/1",
+            "date": "2020-01-02",
+            "lang": "kk",
+        },
         {"id": "b_2", "title": "Екінші", "text": "Жол бір.\nЖол екі.\nЖол үш."},
     ]
     lines = [json.dumps(r, ensure_ascii=False) for r in recs]
@@ -387,6 +437,7 @@ def test_jsonl(tmp_path):
 
 
 # -- skips -------------------------------------------------------------------------------
+
 
 def test_skip_reasons(tmp_path):
     empty = tmp_path / "empty.txt"
@@ -418,7 +469,7 @@ def _as_nobody(fn) -> str:
     what it raised, as "ExceptionName: message"."""
     r, w = os.pipe()
     pid = os.fork()
-    if pid == 0:                                  # pragma: no cover - the child
+    if pid == 0:  # pragma: no cover - the child
         try:
             os.close(r)
             os.setgroups([])
@@ -471,6 +522,7 @@ def test_bad_sidecar(tmp_path):
 
 # -- ids ---------------------------------------------------------------------------------
 
+
 def test_ids_from_names():
     assert ids.base_id("nur-otan-strategy-2009-2012.kk.txt") == "nur-otan-strategy-2009-2012"
     assert ids.base_id("Қазақ әдебиеті.docx") == "qazaq-adebieti"
@@ -484,9 +536,13 @@ def test_ids_from_names():
 
 
 def test_id_collisions_are_deterministic_and_stable():
-    rel = {"/c/plan.txt": Path("plan.txt"), "/c/plan.md": Path("plan.md"),
-           "/c/Plan.html": Path("Plan.html"), "/c/a/b.txt": Path("a/b.txt"),
-           "/c/a-b.txt": Path("a-b.txt")}
+    rel = {
+        "/c/plan.txt": Path("plan.txt"),
+        "/c/plan.md": Path("plan.md"),
+        "/c/Plan.html": Path("Plan.html"),
+        "/c/a/b.txt": Path("a/b.txt"),
+        "/c/a-b.txt": Path("a-b.txt"),
+    }
     first = ids.assign_ids(rel, {})
     assert first == ids.assign_ids(dict(reversed(list(rel.items()))), {})
     assert len(set(first.values())) == len(first)
@@ -512,10 +568,17 @@ from hypothesis import strategies as st  # noqa: E402
 from indexer.ingest.encoding import BinaryContent, EncodingUndetermined, decode_bytes  # noqa: E402
 from indexer.ingest.paragraphs import number_blocks  # noqa: E402
 
-LINES = st.lists(st.one_of(
-    st.just(""), st.just("КІРІСПЕ"), st.just("2. Азаматтардың мүддесін қорғау,"),
-    st.just("1) ТІЗІМ ТАРМАҒЫ"), st.just("_____"),
-    st.text(alphabet="абвқңәіөү ҚӘ.,-1234\t", min_size=0, max_size=150)), max_size=40)
+LINES = st.lists(
+    st.one_of(
+        st.just(""),
+        st.just("КІРІСПЕ"),
+        st.just("2. Азаматтардың мүддесін қорғау,"),
+        st.just("1) ТІЗІМ ТАРМАҒЫ"),
+        st.just("_____"),
+        st.text(alphabet="абвқңәіөү ҚӘ.,-1234\t", min_size=0, max_size=150),
+    ),
+    max_size=40,
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,4 +1,5 @@
 """Encoding detection: BOMs, UTF-8, KZ-1048 vs Windows-1251, refusal of implausible bytes."""
+
 from __future__ import annotations
 
 import codecs
@@ -6,16 +7,24 @@ import random
 
 import pytest
 
-from indexer.ingest.encoding import (DIFFERING_BYTES, BinaryContent, EncodingUndetermined,
-                              decode_bytes, plausibility)
+from indexer.ingest.encoding import (
+    DIFFERING_BYTES,
+    BinaryContent,
+    EncodingUndetermined,
+    decode_bytes,
+    plausibility,
+)
 
-KAZAKH = ("Қазақстан қазір қоғамның барлық тараптарын сапалы терең қайта құру жолында. "
-          "Ұлт Көшбасшысының төңірегіне жалпықазақстандық топтасуды дамыту, әлеуметтік "
-          "базасын нығайту және өңірлердің үйлесімді өсуі. Һ әрпі сирек кездеседі.\n")
+KAZAKH = (
+    "Қазақстан қазір қоғамның барлық тараптарын сапалы терең қайта құру жолында. "
+    "Ұлт Көшбасшысының төңірегіне жалпықазақстандық топтасуды дамыту, әлеуметтік "
+    "базасын нығайту және өңірлердің үйлесімді өсуі. Һ әрпі сирек кездеседі.\n"
+)
 # The same text typed on a Russian keyboard with look-alikes (as cp1251 files have it).
-LOOKALIKE = ("Казакстан казiр когамнын барлык тараптарын сапалы терен кайта куру жолында. "
-             "Улт Көшбасшысынын торенiрегiне жалпыказакстандык топтасуды дамыту.\n"
-             ).replace("ө", "о")
+LOOKALIKE = (
+    "Казакстан казiр когамнын барлык тараптарын сапалы терен кайта куру жолында. "
+    "Улт Көшбасшысынын торенiрегiне жалпыказакстандык топтасуды дамыту.\n"
+).replace("ө", "о")
 RUSSIAN = "Съешь же ещё этих мягких французских булок, да выпей чаю. Широкая электрификация.\n"
 
 

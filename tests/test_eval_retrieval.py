@@ -1,4 +1,5 @@
 """Retrieval metrics on a handmade example, and the evaluation on a tiny collection."""
+
 from __future__ import annotations
 
 import json
@@ -38,10 +39,13 @@ def test_evaluate_tiny_collection(tmp_path):
         {"id": "d3", "title": "Хан", "text": "Абылай хан қазақ хандығын басқарды."},
     ]
     (tmp_path / "corpus.jsonl").write_text(
-        "\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8")
+        "\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8"
+    )
     (tmp_path / "topics.tsv").write_text(
         "q1\tТірі ағзаның ең кіші бірлігі қалай аталады?\nq2\tЕң ұзын өзен қайсы?\n"
-        "q3\tАбылай хан кім?\n", encoding="utf-8")
+        "q3\tАбылай хан кім?\n",
+        encoding="utf-8",
+    )
     (tmp_path / "qrels.tsv").write_text("q1\td1\t1\nq2\td2\t1\nq3\td3\t1\n", encoding="utf-8")
     per = tmp_path / "per.jsonl"
     r = evaluate(tmp_path, per_query=per)

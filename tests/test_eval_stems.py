@@ -1,4 +1,5 @@
 """The conflation metric of `izde eval stems`, by hand and on the dev gold."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,9 +45,16 @@ def test_forms_and_majority_lemma(tmp_path: Path) -> None:
     gold.write_text(TINY, encoding="utf-8")
     forms = read_forms(gold)
     # lower-cased, content words with a letter, multiword ranges and numbers left out
-    assert forms == {"кітап": "кітап", "кітабы": "кітап", "кітаптар": "кітап",
-                     "бала": "бала", "балалар": "бала", "балық": "балық",
-                     "алды": "ал", "алу": "ал"}
+    assert forms == {
+        "кітап": "кітап",
+        "кітабы": "кітап",
+        "кітаптар": "кітап",
+        "бала": "бала",
+        "балалар": "бала",
+        "балық": "балық",
+        "алды": "ал",
+        "алу": "ал",
+    }
 
 
 def test_metric_by_hand(tmp_path: Path) -> None:
@@ -88,12 +96,17 @@ def test_dev_baselines() -> None:
 
 def test_figures_by_source(tmp_path: Path) -> None:
     from indexer.eval.stems import format_by_source, source_group, source_of
+
     assert source_of("wikipedia.tagged.txt:12:340") == "wikipedia"
     assert source_group("wikipedia-news") == "news_encyclopedic"
     assert source_group("kdt") == "kdt" and source_group("Ер_Төстік") == "other"
     gold = tmp_path / "tiny.conllu"
-    gold.write_text(TINY.replace("# sent_id = 1", "# sent_id = wikipedia.tagged.txt:1:0")
-                    .replace("# sent_id = 2", "# sent_id = kdt.tagged.txt:2:0"), encoding="utf-8")
+    gold.write_text(
+        TINY.replace("# sent_id = 1", "# sent_id = wikipedia.tagged.txt:1:0").replace(
+            "# sent_id = 2", "# sent_id = kdt.tagged.txt:2:0"
+        ),
+        encoding="utf-8",
+    )
     r = evaluate(gold, first3, by_source=True)
     news, kdt, other = (r["by_source"][k] for k in ("news_encyclopedic", "kdt", "other"))
     assert (news["forms"], kdt["forms"], other["forms"]) == (6, 3, 0)

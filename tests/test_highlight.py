@@ -1,11 +1,12 @@
 """Highlighting: marks on the analyzer's offsets, everything else escaped, snippets."""
+
 from __future__ import annotations
 
 import re
 
+from indexer.index.schema import build_schema
 from indexer.search.highlight import SNIPPET_OVER, highlight, match_spans, render, snippet
 from indexer.search.query import MatchTerms, compile_query, parse
-from indexer.index.schema import build_schema
 
 SCHEMA = build_schema()
 MARKED = re.compile(r"<mark>(.*?)</mark>")
@@ -26,8 +27,9 @@ def test_escaping():
     html = highlight(SCHEMA, text, marks_for("дағдарыс"))
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "&amp;" in html
-    assert re.sub(r"</?mark>", "", html) == text.replace("&", "&amp;").replace(
-        "<", "&lt;").replace(">", "&gt;")
+    assert re.sub(r"</?mark>", "", html) == text.replace("&", "&amp;").replace("<", "&lt;").replace(
+        ">", "&gt;"
+    )
 
 
 def test_phrase_marked_as_a_run():
@@ -40,7 +42,9 @@ def test_exact_and_folded():
     text = "Дағдарыс пен дағдарыстан."
     assert MARKED.findall(highlight(SCHEMA, text, marks_for("=дағдарыстан"))) == ["дағдарыстан"]
     assert MARKED.findall(highlight(SCHEMA, text, marks_for("дагдарыс"))) == [
-        "Дағдарыс", "дағдарыстан"]
+        "Дағдарыс",
+        "дағдарыстан",
+    ]
 
 
 def test_snippet_keeps_every_mark_and_is_shorter():

@@ -1,13 +1,14 @@
 """Language of paragraphs and tokens (rule in indexer/text/lang.py) and language-aware stemming."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from whoosh.analysis import Token
 
 from indexer.analysis.analyzers import LanguageFilter, analyze, stem_word
 from indexer.text.lang import detect, paragraph_lang, token_lang
-from whoosh.analysis import Token
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 KAZNERD = SHARED / "data" / "kaznerd" / "sentences-valid.txt"
@@ -24,16 +25,19 @@ def run_filter(flt, words: list[str], attr: str = "text") -> list:
     return [getattr(t, attr) for t in flt(stream())]
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Қазақстан қазір тарихи өтпелі кезеңде тұр.", "kk"),
-    ("Экономикалық процесс", "kk"),            # no Kazakh letter, no Russian function word
-    ("процесс", "kk"),                         # a one-word query
-    ("Экономический кризис в Казахстане и процесс его преодоления.", "ru"),
-    ("Это процесс, который идет.", "ru"),
-    ("The economic crisis hit Kazakhstan.", "en"),
-    ("2009-2012", ""),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Қазақстан қазір тарихи өтпелі кезеңде тұр.", "kk"),
+        ("Экономикалық процесс", "kk"),  # no Kazakh letter, no Russian function word
+        ("процесс", "kk"),  # a one-word query
+        ("Экономический кризис в Казахстане и процесс его преодоления.", "ru"),
+        ("Это процесс, который идет.", "ru"),
+        ("The economic crisis hit Kazakhstan.", "en"),
+        ("2009-2012", ""),
+        ("", ""),
+    ],
+)
 def test_paragraph_lang(text, lang):
     assert paragraph_lang(text) == lang
     assert detect(text) == lang
@@ -43,18 +47,25 @@ def test_kazakh_letter_anywhere_makes_the_paragraph_kazakh():
     assert paragraph_lang("В 2009 году Нұр Отан и партия") == "kk"
 
 
-@pytest.mark.parametrize("word, para, lang", [
-    ("қоғам", "ru", "kk"), ("процесс", "kk", "kk"), ("процесс", "ru", "ru"),
-    ("crisis", "kk", "en"), ("2009", "kk", ""), ("東京", "kk", ""),
-])
+@pytest.mark.parametrize(
+    "word, para, lang",
+    [
+        ("қоғам", "ru", "kk"),
+        ("процесс", "kk", "kk"),
+        ("процесс", "ru", "ru"),
+        ("crisis", "kk", "en"),
+        ("2009", "kk", ""),
+        ("東京", "kk", ""),
+    ],
+)
 def test_token_lang(word, para, lang):
     assert token_lang(word, para) == lang
 
 
 def test_language_filter_uses_the_paragraph():
-    ru = "кризис в стране".split()
+    ru = ["кризис", "в", "стране"]
     assert run_filter(LanguageFilter(), ru, attr="lang") == ["ru", "ru", "ru"]
-    kk = "кризис елде болды".split()
+    kk = ["кризис", "елде", "болды"]
     assert run_filter(LanguageFilter(), kk, attr="lang") == ["kk", "kk", "kk"]
 
 

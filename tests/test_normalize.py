@@ -1,4 +1,5 @@
 """Each normalisation step alone: the plain function and its Whoosh filter."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -47,6 +48,7 @@ def run_filter(flt, words: list[str], context: str | None = None, attr: str = "t
 
 # -- NFC ------------------------------------------------------------------------------------
 
+
 def test_nfc_composes_short_i_and_yo():
     decomposed = "и\u0306ол е\u0308лка"
     assert nfc(decomposed) == "йол ёлка"
@@ -64,8 +66,10 @@ def test_nfc_filter():
 
 # -- invisible characters and combining marks ----------------------------------------------
 
-@pytest.mark.parametrize("ch", ["\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2060",
-                                "\u200e", "\u0301", "\u0300"])
+
+@pytest.mark.parametrize(
+    "ch", ["\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u200e", "\u0301", "\u0300"]
+)
 def test_remove_invisible(ch):
     assert remove_invisible(f"әлеу{ch}меттік") == "әлеуметтік"
 
@@ -84,6 +88,7 @@ def test_invisible_filter():
 
 # -- punctuation ---------------------------------------------------------------------------
 
+
 def test_unify_punct_hyphens_apostrophes_quotes():
     assert unify_punct("2009\u20132012") == "2009-2012"
     assert unify_punct("салт\u2010дәстүр") == "салт-дәстүр"
@@ -101,7 +106,10 @@ def test_unify_punct_keeps_length():
 
 def test_punctuation_filter():
     assert run_filter(PunctuationFilter(), ["2009\u20132012", "don\u2019t", "сөз"]) == [
-        "2009-2012", "don't", "сөз"]
+        "2009-2012",
+        "don't",
+        "сөз",
+    ]
 
 
 def test_normalize_text():
@@ -110,26 +118,35 @@ def test_normalize_text():
 
 # -- look-alike letters --------------------------------------------------------------------
 
-@pytest.mark.parametrize("mixed, expected", [
-    ("Kазақстан", "Казақстан"),          # Latin K
-    ("мемлекеттiк", "мемлекеттік"),      # Latin i -> і
-    ("cемей", "семей"),                  # Latin c
-    ("əлем", "әлем"), ("ƏЛЕМ", "ӘЛЕМ"),  # schwa
-    ("ɵнер", "өнер"), ("Ɵнер", "Өнер"),  # barred o
-    ("öнер", "өнер"), ("Öнер", "Өнер"),  # Latin-1 ö
-    ("тüбек", "түбек"), ("Üй", "Үй"),    # Latin-1 ü
-    ("Шahар", "Шаһар"),                  # Latin a and h inside a Kazakh word: а, һ
-    ("жоxары", "жохары"),                # Latin x
-    ("yй", "уй"),                        # Latin y -> у
-    ("ТAPMOK", "ТАРМОК"),                # capitals A P M O K
-    ("тıл", "тіл"),                      # dotless ı
-])
+
+@pytest.mark.parametrize(
+    "mixed, expected",
+    [
+        ("Kазақстан", "Казақстан"),  # Latin K
+        ("мемлекеттiк", "мемлекеттік"),  # Latin i -> і
+        ("cемей", "семей"),  # Latin c
+        ("əлем", "әлем"),
+        ("ƏЛЕМ", "ӘЛЕМ"),  # schwa
+        ("ɵнер", "өнер"),
+        ("Ɵнер", "Өнер"),  # barred o
+        ("öнер", "өнер"),
+        ("Öнер", "Өнер"),  # Latin-1 ö
+        ("тüбек", "түбек"),
+        ("Üй", "Үй"),  # Latin-1 ü
+        ("Шahар", "Шаһар"),  # Latin a and h inside a Kazakh word: а, һ
+        ("жоxары", "жохары"),  # Latin x
+        ("yй", "уй"),  # Latin y -> у
+        ("ТAPMOK", "ТАРМОК"),  # capitals A P M O K
+        ("тıл", "тіл"),  # dotless ı
+    ],
+)
 def test_fold_lookalikes(mixed, expected):
     assert fold_lookalikes(mixed) == expected
 
 
-@pytest.mark.parametrize("word", ["Qazaqstan", "hello", "Samsungтың", "Nazarbayev", "2009",
-                                  "Қазақстан", "öffentlich"])
+@pytest.mark.parametrize(
+    "word", ["Qazaqstan", "hello", "Samsungтың", "Nazarbayev", "2009", "Қазақстан", "öffentlich"]
+)
 def test_fold_lookalikes_leaves_latin_and_mixed_words(word):
     assert fold_lookalikes(word) == word
 
@@ -139,11 +156,11 @@ def test_fold_lookalikes_per_compound_part():
 
 
 def test_lookalike_filter():
-    assert run_filter(LookalikeFilter(), ["Kазақ", "Kazakh", "əлем"]) == ["Казақ", "Kazakh",
-                                                                          "әлем"]
+    assert run_filter(LookalikeFilter(), ["Kазақ", "Kazakh", "əлем"]) == ["Казақ", "Kazakh", "әлем"]
 
 
 # -- case ----------------------------------------------------------------------------------
+
 
 def test_lower_kk_kazakh_letters():
     assert lower_kk("ӘҒҚҢӨҰҮҺІ") == "әғқңөұүһі"
@@ -158,26 +175,39 @@ def test_lower_kk_dotted_capital_i_is_one_character():
 
 def test_lowercase_filter():
     assert run_filter(KazakhLowercaseFilter(), ["ҮКІМЕТ", "İzmir", "Ұлт"]) == [
-        "үкімет", "izmir", "ұлт"]
+        "үкімет",
+        "izmir",
+        "ұлт",
+    ]
 
 
 # -- numbers -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    ("5 247 720", "5247720"), ("5\u00a0247\u00a0720", "5247720"),
-    ("5\u202f247\u2009720", "5247720"), ("88,41", "88,41"), ("88.41", "88,41"),
-    ("2009", "2009"), ("12.05.2009", "12.05.2009"), ("қала", "қала"), ("", ""),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("5 247 720", "5247720"),
+        ("5\u00a0247\u00a0720", "5247720"),
+        ("5\u202f247\u2009720", "5247720"),
+        ("88,41", "88,41"),
+        ("88.41", "88,41"),
+        ("2009", "2009"),
+        ("12.05.2009", "12.05.2009"),
+        ("қала", "қала"),
+        ("", ""),
+    ],
+)
 def test_normalize_number(raw, expected):
     assert normalize_number(raw) == expected
 
 
 def test_number_filter():
-    assert run_filter(NumberFilter(), ["5 247 720", "88.41", "жыл"]) == ["5247720", "88,41",
-                                                                         "жыл"]
+    assert run_filter(NumberFilter(), ["5 247 720", "88.41", "жыл"]) == ["5247720", "88,41", "жыл"]
 
 
 # -- abbreviations -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("word", ["ХДП", "ҚР", "АҚШ", "ТМД", "ҚазМҰУ", "КазНУ", "ЭКСПО"])
 def test_is_abbreviation(word):
@@ -197,11 +227,14 @@ def test_abbreviation_filter():
     words = ["ХДП", "партиясы", "ҚР", "Үкіметі"]
     assert run_filter(AbbreviationFilter(), words, attr="nostem") == [True, False, True, False]
     heading = "ЖОЛ КАРТАСЫ"
-    assert run_filter(AbbreviationFilter(), ["ЖОЛ", "КАРТАСЫ"], context=heading,
-                      attr="nostem") == [False, False]
+    assert run_filter(AbbreviationFilter(), ["ЖОЛ", "КАРТАСЫ"], context=heading, attr="nostem") == [
+        False,
+        False,
+    ]
 
 
 # -- folding and letters -------------------------------------------------------------------
+
 
 def test_fold_kazakh():
     assert fold_kazakh("әғқңөұүһі") == "агкноуухи"

@@ -3,6 +3,7 @@
 Everything real: `izde index` and `izde serve` run as child processes on a Whoosh index in
 tmp_path built from the shipped corpus; requests go over HTTP to 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from served import IZDE, Serve, http_get
+from served import IZDE, Serve
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -22,9 +23,9 @@ CORPUS = REPO / "corpus"
 
 # -- helpers: the real command line and a real server ---------------------------------
 
+
 def izde(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([*IZDE, *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([*IZDE, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
@@ -33,8 +34,11 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
     for p in sorted(folder.rglob("*")):
         if p.is_file():
             st = p.stat()
-            out[str(p.relative_to(folder))] = (st.st_size, st.st_mtime_ns,
-                                               hashlib.sha256(p.read_bytes()).hexdigest())
+            out[str(p.relative_to(folder))] = (
+                st.st_size,
+                st.st_mtime_ns,
+                hashlib.sha256(p.read_bytes()).hexdigest(),
+            )
     return out
 
 
@@ -46,8 +50,9 @@ def segment_files(index_dir: Path) -> list[Path]:
     """The Whoosh segment files of the live generation (postings, terms, columns: izde
     writes no compound .seg files), largest first."""
     gen = live_generation(index_dir)
-    files = [p for p in gen.rglob("*") if p.is_file()
-             and p.suffix in (".seg", ".pst", ".trm", ".col")]
+    files = [
+        p for p in gen.rglob("*") if p.is_file() and p.suffix in (".seg", ".pst", ".trm", ".col")
+    ]
     return sorted(files, key=lambda p: p.stat().st_size, reverse=True)
 
 
@@ -81,13 +86,18 @@ def a_word_of_the_corpus() -> str:
 
 # -- logs ----------------------------------------------------------------------------
 
+
 def test_request_log_has_one_line_per_request_and_no_query_text(built_index, tmp_path):
     server = Serve(built_index, tmp_path / "serve.log")
     try:
         secret = "secretword"
-        paths = [f"/search?q={secret}", f"/api/search?q={secret}",
-                 f"/term?w={secret}", "/api/search?q=" + quote(f'"{secret} {secret}"'),
-                 f"/no-such-page?q={secret}"]
+        paths = [
+            f"/search?q={secret}",
+            f"/api/search?q={secret}",
+            f"/term?w={secret}",
+            "/api/search?q=" + quote(f'"{secret} {secret}"'),
+            f"/no-such-page?q={secret}",
+        ]
         statuses = [server.get(p)[0] for p in paths]
         assert statuses[:4] == [200, 200, 200, 200]
         assert statuses[4] == 404
@@ -101,8 +111,12 @@ def test_request_log_has_one_line_per_request_and_no_query_text(built_index, tmp
     assert secret not in log, "query text leaked into the default log:\n" + log
     lines = log.splitlines()
     # One line per request: method, path, status and a time.
-    for path, status in (("/search", 200), ("/api/search", 200), ("/term", 200),
-                         ("/no-such-page", 404)):
+    for path, status in (
+        ("/search", 200),
+        ("/api/search", 200),
+        ("/term", 200),
+        ("/no-such-page", 404),
+    ):
         pattern = re.compile(rf"\bGET {re.escape(path)} {status}\b.*\d+(\.\d+)?\s*ms")
         hits = [line for line in lines if pattern.search(line)]
         expected = 2 if path == "/api/search" else 1
@@ -110,6 +124,7 @@ def test_request_log_has_one_line_per_request_and_no_query_text(built_index, tmp
 
 
 # -- /healthz -------------------------------------------------------------------------
+
 
 def test_healthz_reports_document_count_and_age(built_index, tmp_path):
     from indexer.index.store import open_index
@@ -147,6 +162,7 @@ def test_healthz_without_index_says_so(tmp_path):
 
 # -- izde index --check ----------------------------------------------------------------
 
+
 def test_check_leaves_a_good_index_untouched(index_copy):
     before = snapshot(index_copy)
     r = izde("index", "--check", "--index", str(index_copy))
@@ -180,9 +196,11 @@ def _damage_toc(index_dir: Path) -> None:
     toc.write_bytes(toc.read_bytes()[:10])
 
 
-@pytest.mark.parametrize("damage", [_damage_truncate, _damage_flip, _damage_delete,
-                                    _damage_toc], ids=["truncated", "bytes-flipped",
-                                                       "segment-missing", "toc-truncated"])
+@pytest.mark.parametrize(
+    "damage",
+    [_damage_truncate, _damage_flip, _damage_delete, _damage_toc],
+    ids=["truncated", "bytes-flipped", "segment-missing", "toc-truncated"],
+)
 def test_check_reports_a_damaged_index_with_the_rebuild_command(index_copy, damage):
     damage(index_copy)
     before = snapshot(index_copy)

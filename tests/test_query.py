@@ -1,15 +1,27 @@
 """The query language: parsing, leniency, limits; arbitrary input never raises but QueryError."""
+
 from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.search.query import (MAX_QUERY_CHARS, MAX_TERMS, And, DocFilter, Not, Or, Phrase,
-                           QueryError, Word, compile_query, parse)
 from indexer.index.schema import build_schema
-from indexer.search.engine import search
 from indexer.index.store import open_index
+from indexer.search.engine import search
+from indexer.search.query import (
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    And,
+    DocFilter,
+    Not,
+    Or,
+    Phrase,
+    QueryError,
+    Word,
+    compile_query,
+    parse,
+)
 
 
 def test_plain_words_are_and():
@@ -18,25 +30,34 @@ def test_plain_words_are_and():
 
 def test_operators():
     tree = parse('"бастауыш партия" -экономика* =дағдарыстан title:стратегия doc:abc')
-    assert tree == And([Phrase(["бастауыш", "партия"]), Not(Word("экономика", "prefix")),
-                        Word("дағдарыстан", "exact"), Word("стратегия", field="title"),
-                        DocFilter("abc")])
+    assert tree == And(
+        [
+            Phrase(["бастауыш", "партия"]),
+            Not(Word("экономика", "prefix")),
+            Word("дағдарыстан", "exact"),
+            Word("стратегия", field="title"),
+            DocFilter("abc"),
+        ]
+    )
     assert parse("а OR б в") == Or([Word("а"), And([Word("б"), Word("в")])])
     assert parse("(а OR б) в") == And([Or([Word("а"), Word("б")]), Word("в")])
     assert parse("«Нұр Отан»") == Phrase(["Нұр", "Отан"])
 
 
-@pytest.mark.parametrize("q,expected", [
-    ('"бастауыш партия', Phrase(["бастауыш", "партия"])),     # unclosed quote
-    ("(дағдарыс", Word("дағдарыс")),                          # unclosed bracket
-    ("дағдарыс)", Word("дағдарыс")),                          # stray bracket
-    ("OR дағдарыс OR", Word("дағдарыс")),                      # stray operators
-    ("дағдарыс - экономика", And([Word("дағдарыс"), Word("экономика")])),  # lone minus
-    ("дағдарыс * ", Word("дағдарыс")),                         # lone star
-    ("--дағдарыс", Word("дағдарыс")),                          # double negation
-    ("Іс-әрекеттер", Word("Іс-әрекеттер")),                     # hyphen inside a word
-    ("дағ\x00дарыс\x07", And([Word("дағ"), Word("дарыс")])),  # control characters
-])
+@pytest.mark.parametrize(
+    "q,expected",
+    [
+        ('"бастауыш партия', Phrase(["бастауыш", "партия"])),  # unclosed quote
+        ("(дағдарыс", Word("дағдарыс")),  # unclosed bracket
+        ("дағдарыс)", Word("дағдарыс")),  # stray bracket
+        ("OR дағдарыс OR", Word("дағдарыс")),  # stray operators
+        ("дағдарыс - экономика", And([Word("дағдарыс"), Word("экономика")])),  # lone minus
+        ("дағдарыс * ", Word("дағдарыс")),  # lone star
+        ("--дағдарыс", Word("дағдарыс")),  # double negation
+        ("Іс-әрекеттер", Word("Іс-әрекеттер")),  # hyphen inside a word
+        ("дағ\x00дарыс\x07", And([Word("дағ"), Word("дарыс")])),  # control characters
+    ],
+)
 def test_lenient(q, expected):
     assert parse(q) == expected
 
@@ -53,7 +74,9 @@ def test_limits():
     parse(" ".join(["сөз"] * MAX_TERMS))
     with pytest.raises(QueryError, match="too many"):
         parse(" ".join(["сөз"] * (MAX_TERMS + 1)))
-    parse("(" * 5000 if False else "(" * 400 + "сөз" + ")" * 400)   # deep brackets: no recursion error
+    parse(
+        "(" * 5000 if False else "(" * 400 + "сөз" + ")" * 400
+    )  # deep brackets: no recursion error
 
 
 def test_only_negative_is_error():
@@ -75,16 +98,37 @@ def test_stop_words_alone_are_kept():
     assert "text:" in comp.understood_as
 
 
-QUERY_PIECES = st.sampled_from(list('"«»“”()-−*=:|ORNT doc title section ')
-                                 + list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі")
-                                 + list("abcdefgğıšäöüASDF0123456789")
-                                 + ["\x00", "\x07", "\u200b", "\u202e", "\ufeff", "\ud7ff",
-                                    "\n", "\t", "\r", "🙂", "̆", "OR ", "AND ", "NOT "])
-QUERIES = st.one_of(st.text(max_size=200),
-                    st.lists(QUERY_PIECES, max_size=200).map("".join),
-                    st.lists(st.sampled_from(["дағдарыс", "-", "*", '"', "(", ")", "OR",
-                                              "=", "doc:", "title:", "экономика*", " "]),
-                             max_size=80).map("".join))
+QUERY_PIECES = st.sampled_from(
+    list('"«»“”()-−*=:|ORNT doc title section ')
+    + list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі")
+    + list("abcdefgğıšäöüASDF0123456789")
+    + [
+        "\x00",
+        "\x07",
+        "\u200b",
+        "\u202e",
+        "\ufeff",
+        "\ud7ff",
+        "\n",
+        "\t",
+        "\r",
+        "🙂",
+        "̆",
+        "OR ",
+        "AND ",
+        "NOT ",
+    ]
+)
+QUERIES = st.one_of(
+    st.text(max_size=200),
+    st.lists(QUERY_PIECES, max_size=200).map("".join),
+    st.lists(
+        st.sampled_from(
+            ["дағдарыс", "-", "*", '"', "(", ")", "OR", "=", "doc:", "title:", "экономика*", " "]
+        ),
+        max_size=80,
+    ).map("".join),
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,10 +151,17 @@ def handle(shipped_index):
     h.close()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[
-    HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(q=QUERIES, limit=st.integers(-5, 120), offset=st.integers(-5, 10_050),
-       order=st.sampled_from(["relevance", "document", "x"]))
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    q=QUERIES,
+    limit=st.integers(-5, 120),
+    offset=st.integers(-5, 10_050),
+    order=st.sampled_from(["relevance", "document", "x"]),
+)
 def test_search_never_raises_other_errors(handle, q, limit, offset, order):
     try:
         r = search(handle, q, limit=limit, offset=offset, order=order)
@@ -121,8 +172,9 @@ def test_search_never_raises_other_errors(handle, q, limit, offset, order):
         assert "<script" not in hit["highlight"]
 
 
-@pytest.mark.parametrize("q", ["а" * 10_000, "сөз " * 3000, '"' * 999, "(" * 999,
-                               "-" * 999, "*" * 999, "\x00" * 999])
+@pytest.mark.parametrize(
+    "q", ["а" * 10_000, "сөз " * 3000, '"' * 999, "(" * 999, "-" * 999, "*" * 999, "\x00" * 999]
+)
 def test_big_hostile_inputs(handle, q):
     try:
         search(handle, q)
@@ -142,8 +194,8 @@ def test_a_clause_typed_twice_counts_once(handle):
 def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
     """Each prefix may expand to MAX_PREFIX_TERMS terms, but all of them together only to
     MAX_QUERY_PREFIX_TERMS: later prefixes get what is left, and the answer says so."""
-    from indexer.search.query import MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS, Compiler
     from indexer.index.store import update_index
+    from indexer.search.query import MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS, Compiler
 
     per_letter = MAX_PREFIX_TERMS + 50
     letters = "бвгдежзк"
@@ -151,9 +203,9 @@ def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
     words = [f"{c}а{i:04d}" for c in letters for i in range(per_letter)]
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "w.txt").write_text("\n\n".join(" ".join(words[i:i + 50])
-                                              for i in range(0, len(words), 50)),
-                                  encoding="utf-8")
+    (corpus / "w.txt").write_text(
+        "\n\n".join(" ".join(words[i : i + 50]) for i in range(0, len(words), 50)), encoding="utf-8"
+    )
     update_index([corpus], tmp_path / "index")
     h = open_index(tmp_path / "index")
     try:
@@ -164,7 +216,7 @@ def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
         assert sizes[0] == MAX_PREFIX_TERMS
         assert sum(sizes) == MAX_QUERY_PREFIX_TERMS
         assert sizes[-1] == 0
-        assert len(again[0]) == MAX_PREFIX_TERMS      # a repeat is the same expansion
+        assert len(again[0]) == MAX_PREFIX_TERMS  # a repeat is the same expansion
         r = search(h, " OR ".join(f"{x}а*" for x in letters))
         assert r["total"] > 0
         assert str(MAX_QUERY_PREFIX_TERMS) in " ".join(r.get("notes", [])) + r["understood_as"]
@@ -175,8 +227,8 @@ def test_all_prefixes_of_a_query_share_one_budget(tmp_path):
 def test_a_prefix_reads_all_segments_in_order(tmp_path, monkeypatch):
     """Terms of a prefix come from every segment, the first PREFIX_SCAN in alphabetical
     order over the whole index (not the first ones of one segment)."""
-    from indexer.search import query
     from indexer.index.store import update_index
+    from indexer.search import query
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

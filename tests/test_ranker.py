@@ -1,5 +1,6 @@
 """indexer.search.ranker: bit sets, slots, per-document counts and exact MaxScore ranking, checked
 against brute force on a small multi-document index (and on the shipped paper)."""
+
 from __future__ import annotations
 
 import random
@@ -8,13 +9,12 @@ from collections import Counter
 
 import pytest
 
-from indexer.search import ranker as R
-from indexer.search.query import compile_query, parse
-from indexer.search.engine import QueryError, search
 from indexer.index.store import open_index, update_index
+from indexer.search import ranker as R
+from indexer.search.engine import QueryError, search
+from indexer.search.query import compile_query, parse
 
-WORDS = ("дағдарыс экономика партия қоғам даму жыл ел бағдарлама мемлекет халық саясат "
-         "білім ғылым өнеркәсіп ауыл қала жұмыс табыс салық банк").split()
+WORDS = ["дағдарыс", "экономика", "партия", "қоғам", "даму", "жыл", "ел", "бағдарлама", "мемлекет", "халық", "саясат", "білім", "ғылым", "өнеркәсіп", "ауыл", "қала", "жұмыс", "табыс", "салық", "банк"]
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +26,17 @@ def many_docs(tmp_path_factory):
     for i in range(30):
         paras = []
         for _ in range(rng.randint(1, 25)):
-            paras.append(" ".join(rng.choice(WORDS[: rng.randint(4, len(WORDS))])
-                                  for _ in range(rng.randint(3, 30))) + ".")
+            paras.append(
+                " ".join(
+                    rng.choice(WORDS[: rng.randint(4, len(WORDS))])
+                    for _ in range(rng.randint(3, 30))
+                )
+                + "."
+            )
         title = f"{rng.choice(WORDS).capitalize()} туралы {i}"
-        (src / f"doc{i:02d}.txt").write_text(title + "\n\n" + "\n\n".join(paras) + "\n",
-                                             encoding="utf-8")
+        (src / f"doc{i:02d}.txt").write_text(
+            title + "\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8"
+        )
     index_dir = src.parent / "index"
     update_index([src], index_dir)
     h = open_index(index_dir)
@@ -67,9 +73,18 @@ def _brute(run, q, extra_q):
     return out
 
 
-@pytest.mark.parametrize("q", ["дағдарыс", "дағдарыс OR экономика OR партия",
-                               "жыл ел қоғам даму халық", '"жыл ел" OR банк OR салық',
-                               "партия -экономика", "дагдарыс", "банк OR (салық табыс)"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "дағдарыс",
+        "дағдарыс OR экономика OR партия",
+        "жыл ел қоғам даму халық",
+        '"жыл ел" OR банк OR салық',
+        "партия -экономика",
+        "дагдарыс",
+        "банк OR (салық табыс)",
+    ],
+)
 @pytest.mark.parametrize("k", [1, 3, 10, 40])
 def test_top_is_the_exact_top_k(many_docs, q, k):
     with many_docs.searcher() as s:
@@ -100,7 +115,7 @@ def test_counts_and_facets_match_brute_force(many_docs):
             bits = run.bits(comp.strict)
             docnums = [lay.docnum_of[x] for x in R.slots_of_bits(bits)]
             expected = Counter(reader.stored_fields(d)["doc_id"] for d in docnums)
-            for sparse in (R.SPARSE, 0):          # listing the set, and counting bytes
+            for sparse in (R.SPARSE, 0):  # listing the set, and counting bytes
                 old = R.SPARSE
                 R.SPARSE = sparse
                 try:
@@ -119,12 +134,13 @@ def test_document_order_across_documents(many_docs):
         lay = run.layout
         bits = run.bits(compile_query(parse("жыл"), s.schema, s.reader()).strict)
         n = bits.bit_count()
-        keyed = sorted((s.stored_fields(lay.docnum_of[x])["doc_id"],
-                        s.stored_fields(lay.docnum_of[x])["n"], x)
-                       for x in R.slots_of_bits(bits))
+        keyed = sorted(
+            (s.stored_fields(lay.docnum_of[x])["doc_id"], s.stored_fields(lay.docnum_of[x])["n"], x)
+            for x in R.slots_of_bits(bits)
+        )
         for need in (1, 7, n):
             old = R.SPARSE
-            R.SPARSE = 0                           # the per-document walk
+            R.SPARSE = 0  # the per-document walk
             try:
                 got = lay.first_in_document_order(bits, n, need)
             finally:
@@ -164,7 +180,8 @@ def test_results_identical_with_and_without_the_caches(many_docs, monkeypatch):
         warm = [search(many_docs, q, limit=20) for q in queries]
         for a, b in zip(cold, warm):
             assert [(h["anchor"], h["score"]) for h in a["hits"]] == [
-                (h["anchor"], h["score"]) for h in b["hits"]]
+                (h["anchor"], h["score"]) for h in b["hits"]
+            ]
             assert a["total"] == b["total"] and a["facets"] == b["facets"]
 
 

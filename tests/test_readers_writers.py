@@ -6,6 +6,7 @@
 - Two `izde index` runs at once: the second stops with "busy" (exit 3), or with --wait waits
   for the first; the index ends whole (check_index clean, counts right).
 """
+
 from __future__ import annotations
 
 import http.client
@@ -28,7 +29,7 @@ from served import free_port
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "corpus"
 IZDE = [sys.executable, "-m", "indexer.cli"]
-NEW_WORD = "жаңалықтаныңбелгісі"   # occurs only in the documents a test adds later
+NEW_WORD = "жаңалықтаныңбелгісі"  # occurs only in the documents a test adds later
 # Sizes: the update must run for seconds while readers query (about 10-25 s here, with the
 # full Kazakh analysis at a few hundred paragraphs a second on 2 busy cores), and the whole
 # test must stay well under 90 s.
@@ -40,14 +41,16 @@ pytestmark = pytest.mark.slow
 
 # -- a seeded corpus of real Kazakh sentences (the shipped corpus, recombined) --------------
 
+
 def _sentences() -> list[str]:
     text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SHIPPED.glob("*.txt")))
     parts = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
     return [s for s in parts if len(s.split()) >= 4]
 
 
-def write_jsonl(path: Path, paragraphs: int, seed: int, prefix: str, per_doc: int = 50,
-                marker_every: int = 0) -> dict:
+def write_jsonl(
+    path: Path, paragraphs: int, seed: int, prefix: str, per_doc: int = 50, marker_every: int = 0
+) -> dict:
     """`paragraphs` paragraphs of 1-3 sentences in records of `per_doc`; every
     `marker_every`-th paragraph carries NEW_WORD. Returns the counts written."""
     rng = random.Random(seed)
@@ -63,22 +66,37 @@ def write_jsonl(path: Path, paragraphs: int, seed: int, prefix: str, per_doc: in
                     marked += 1
                 paras.append(p)
                 written += 1
-            fh.write(json.dumps({"id": f"{prefix}-{docs:05d}", "title": f"{prefix} {docs}",
-                                 "text": "\n\n".join(paras)}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": f"{prefix}-{docs:05d}",
+                        "title": f"{prefix} {docs}",
+                        "text": "\n\n".join(paras),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
             docs += 1
     return {"documents": docs, "paragraphs": written, "marked": marked}
 
 
 # -- processes and HTTP ------------------------------------------------------------------
 
+
 def izde(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([*IZDE, *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([*IZDE, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout)
 
 
 def izde_bg(*args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([*IZDE, *args], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [*IZDE, *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def api(port: int, path: str, timeout: float = 10) -> tuple[int, dict | bytes]:
@@ -113,13 +131,17 @@ def lock_is_held(index_dir: Path) -> bool:
         return False
     for line in table.splitlines():
         fields = line.split()
-        if len(fields) > 5 and fields[1] in ("FLOCK", "->") and \
-                fields[5].rsplit(":", 1)[-1] == str(inode):
+        if (
+            len(fields) > 5
+            and fields[1] in ("FLOCK", "->")
+            and fields[5].rsplit(":", 1)[-1] == str(inode)
+        ):
             return True
     return False
 
 
 # -- readers during a write ------------------------------------------------------------
+
 
 def test_server_answers_throughout_an_update_and_then_serves_it(tmp_path):
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -130,9 +152,23 @@ def test_server_answers_throughout_an_update_and_then_serves_it(tmp_path):
 
     port = free_port()
     log = open(tmp_path / "serve.log", "wb")
-    server = subprocess.Popen([*IZDE, "serve", "--index", str(index_dir), "--host",
-                               "127.0.0.1", "--port", str(port), "--threads", "4"],
-                              cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [
+            *IZDE,
+            "serve",
+            "--index",
+            str(index_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            "4",
+        ],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -158,12 +194,13 @@ def test_server_answers_throughout_an_update_and_then_serves_it(tmp_path):
         status, data = api(port, "/api/search?q=" + quote(NEW_WORD))
         assert status == 200 and data["total"] == 0
 
-        second = write_jsonl(corpus / "b.jsonl", UPDATE_PARAGRAPHS, seed=2, prefix="b",
-                             marker_every=100)
+        second = write_jsonl(
+            corpus / "b.jsonl", UPDATE_PARAGRAPHS, seed=2, prefix="b", marker_every=100
+        )
         writer = izde_bg("index", str(corpus), "--index", str(index_dir))
 
         failures: list[str] = []
-        answered = [0, 0]   # (during the write, in total)
+        answered = [0, 0]  # (during the write, in total)
         stop = threading.Event()
 
         def reader(k: int) -> None:
@@ -196,7 +233,7 @@ def test_server_answers_throughout_an_update_and_then_serves_it(tmp_path):
             out, err = writer.communicate(timeout=80)
         finally:
             write_seconds = time.monotonic() - t0
-            time.sleep(0.5)   # a few requests across the switch to the new generation
+            time.sleep(0.5)  # a few requests across the switch to the new generation
             stop.set()
             for t in readers:
                 t.join(30)
@@ -231,11 +268,14 @@ def test_server_answers_throughout_an_update_and_then_serves_it(tmp_path):
     from indexer.index.store import check_index
 
     assert check_index(index_dir) == []
-    assert counts(index_dir) == (first["documents"] + second["documents"],
-                                 first["paragraphs"] + second["paragraphs"])
+    assert counts(index_dir) == (
+        first["documents"] + second["documents"],
+        first["paragraphs"] + second["paragraphs"],
+    )
 
 
 # -- two writers -------------------------------------------------------------------------
+
 
 def test_second_index_run_is_refused_or_waits_and_the_index_ends_whole(tmp_path):
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -243,8 +283,13 @@ def test_second_index_run_is_refused_or_waits_and_the_index_ends_whole(tmp_path)
     big = write_jsonl(corpus / "x.jsonl", LOCK_HOLDER_PARAGRAPHS, seed=3, prefix="x")
     # The store's test hook holds the first run for 5 s after its first paragraph, so the
     # window in which it owns write.lock does not depend on this machine's speed.
-    first = izde_bg("index", str(corpus), "--index", str(index_dir),
-                    env={"IZDE_TEST_PAUSE_AT": "write", "IZDE_TEST_PAUSE_SECONDS": "5"})
+    first = izde_bg(
+        "index",
+        str(corpus),
+        "--index",
+        str(index_dir),
+        env={"IZDE_TEST_PAUSE_AT": "write", "IZDE_TEST_PAUSE_SECONDS": "5"},
+    )
     try:
         deadline = time.monotonic() + 30
         while not lock_is_held(index_dir):
@@ -277,8 +322,10 @@ def test_second_index_run_is_refused_or_waits_and_the_index_ends_whole(tmp_path)
     from indexer.index.store import check_index
 
     assert check_index(index_dir) == []
-    assert counts(index_dir) == (big["documents"] + small["documents"],
-                                 big["paragraphs"] + small["paragraphs"])
+    assert counts(index_dir) == (
+        big["documents"] + small["documents"],
+        big["paragraphs"] + small["paragraphs"],
+    )
     r = izde("index", "--check", "--index", str(index_dir))
     assert r.returncode == 0, r.stderr
     # Nothing left to do: a fourth run finds every file unchanged.

@@ -1,5 +1,6 @@
 """The schema's KazakhText fields index exactly what Whoosh's TEXT.index makes with their
 analyzers, although they take their terms from one shared pass (analysis.paragraph_terms)."""
+
 from __future__ import annotations
 
 import pickle
@@ -10,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.fields import TEXT
 
-from indexer.index import schema as schema_mod
 from indexer.analysis.analyzers import paragraph_terms
+from indexer.index import schema as schema_mod
 from indexer.index.schema import KazakhText, build_schema
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,12 +21,22 @@ PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
 KAZNERD = SHARED / "data" / "kaznerd" / "sentences-valid.txt"
 
 ODD = [
-    "", " ", "салт-дәстүр ХДП-ның 200-ден 1-ші сондай-ақ Астана'да келді-ау",
+    "",
+    " ",
+    "салт-дәстүр ХДП-ның 200-ден 1-ші сондай-ақ Астана'да келді-ау",
     "12.05.2009 2009–2012 жж. Қазақстан-2030 5 247 720 теңге 88,41 пайыз 1/2 10:30",
-    "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ПРЕЗИДЕНТІ", "ҚР ҚазМҰУ АҚШ ЮНЕСКО", "Н.Ә. Назарбаев",
-    "Twitter-дегі Facebook'та e-mail", "и в на что это процесс", "Президент Жарлығы",
-    "қа\u00adзақ сө\u200bзі", "KAZAKH ТІЛІ ҚАЗАҚ tili", "а-а-а --- '' ' - ", "x" * 60 + " сөз",
-    "мемлекет мемлекеттің мемлекетке мемлекет мемлекет", "Қазақстан-Ресей-Қытай-Моңғолия",
+    "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ПРЕЗИДЕНТІ",
+    "ҚР ҚазМҰУ АҚШ ЮНЕСКО",
+    "Н.Ә. Назарбаев",
+    "Twitter-дегі Facebook'та e-mail",
+    "и в на что это процесс",
+    "Президент Жарлығы",
+    "қа\u00adзақ сө\u200bзі",
+    "KAZAKH ТІЛІ ҚАЗАҚ tili",
+    "а-а-а --- '' ' - ",
+    "x" * 60 + " сөз",
+    "мемлекет мемлекеттің мемлекетке мемлекет мемлекет",
+    "Қазақстан-Ресей-Қытай-Моңғолия",
 ]
 
 
@@ -66,15 +77,18 @@ def test_paper_paragraphs_and_headings():
 def test_kaznerd_sentences():
     with open(KAZNERD, encoding="utf-8") as fh:
         lines = [next(fh).strip() for _ in range(3000)]
-    paragraphs = [" ".join(lines[i:i + 4]) for i in range(0, len(lines), 4)]
+    paragraphs = [" ".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
     for name, f in fields():
         for value in paragraphs:
             assert indexed(f, value) == whoosh_indexed(f, value), (name, value)
 
 
-_ALPHABET = st.sampled_from(list(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіАБҚӘҒҢӨҰҮҺІ"
-    "abcxyzABCXYZ0123456789 -–—'’.,:/\u00a0\u00ad\u200b\u0301«»\"()"))
+_ALPHABET = st.sampled_from(
+    list(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһіАБҚӘҒҢӨҰҮҺІ"
+        "abcxyzABCXYZ0123456789 -–—'’.,:/\u00a0\u00ad\u200b\u0301«»\"()"
+    )
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -111,5 +125,6 @@ def test_fields_pickle_and_keep_their_analyzers():
 def test_other_modes_and_values_use_whoosh():
     f = build_schema()["text"]
     assert sorted(f.index("салт-дәстүр", mode="query")) == sorted(
-        TEXT.index(f, "салт-дәстүр", mode="query"))
+        TEXT.index(f, "салт-дәстүр", mode="query")
+    )
     assert sorted(f.index(["екі", "сөз"])) == sorted(TEXT.index(f, ["екі", "сөз"]))

@@ -1,4 +1,5 @@
 """search(), term_view(), document_view() on the shipped paper indexed by the store."""
+
 from __future__ import annotations
 
 import re
@@ -6,14 +7,46 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search.engine import (NotFound, QueryError, document_view, format_term_text, format_text,
-                            resolve_paragraph, search, term_view)
 from indexer.index.store import open_index, update_index
+from indexer.search.engine import (
+    NotFound,
+    QueryError,
+    document_view,
+    format_term_text,
+    format_text,
+    resolve_paragraph,
+    search,
+    term_view,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
-CRISIS_LINES = [5, 13, 15, 19, 30, 43, 83, 85, 115, 117, 123, 127, 149, 152, 155, 184, 187,
-                218, 221, 237, 238, 240, 246, 248]
+CRISIS_LINES = [
+    5,
+    13,
+    15,
+    19,
+    30,
+    43,
+    83,
+    85,
+    115,
+    117,
+    123,
+    127,
+    149,
+    152,
+    155,
+    184,
+    187,
+    218,
+    221,
+    237,
+    238,
+    240,
+    246,
+    248,
+]
 MARKED = re.compile(r"<mark>(.*?)</mark>")
 
 
@@ -61,14 +94,37 @@ def test_spellings_without_kazakh_letters_and_latin_find_the_same(handle, crisis
 
 def test_hit_fields_and_links(handle):
     r = search(handle, "дағдарыс", limit=5)
-    assert set(r) >= {"query", "understood_as", "total", "took_ms", "hits", "facets",
-                      "suggestion", "partial", "limit", "offset"}
+    assert set(r) >= {
+        "query",
+        "understood_as",
+        "total",
+        "took_ms",
+        "hits",
+        "facets",
+        "suggestion",
+        "partial",
+        "limit",
+        "offset",
+    }
     hit = r["hits"][0]
-    assert set(hit) >= {"doc_id", "doc_title", "paragraph", "anchor", "url", "permalink",
-                        "section", "page", "score", "text", "highlight", "kind"}
+    assert set(hit) >= {
+        "doc_id",
+        "doc_title",
+        "paragraph",
+        "anchor",
+        "url",
+        "permalink",
+        "section",
+        "page",
+        "score",
+        "text",
+        "highlight",
+        "kind",
+    }
     assert hit["anchor"] == f"{hit['doc_id']}#p{hit['paragraph']}"
     assert hit["url"].startswith(f"/doc/{hit['doc_id']}?q=") and hit["url"].endswith(
-        f"#p{hit['paragraph']}")
+        f"#p{hit['paragraph']}"
+    )
     assert hit["permalink"].startswith(f"/p/{hit['doc_id']}/{hit['paragraph']}?h=")
     assert r["understood_as"] == "text:дағдарыс"
 
@@ -84,10 +140,12 @@ def test_phrase_matches_inflections_not_other_orders(handle):
     texts = _texts(r)
     assert texts and all(re.search(r"[Бб]астауыш партия ұйым", t) for t in texts)
     assert any(t.startswith("Бастауыш партия ұйымдарының міндеттері") for t in texts)
-    assert not any("Партияның бастауыш ұйымдары" in t and not re.search(
-        r"[Бб]астауыш партия ұйым", t) for t in texts)
+    assert not any(
+        "Партияның бастауыш ұйымдары" in t and not re.search(r"[Бб]астауыш партия ұйым", t)
+        for t in texts
+    )
     loose = search(handle, "бастауыш партия ұйымдары", limit=100)
-    assert loose["total"] > r["total"]      # the words without the phrase find more
+    assert loose["total"] > r["total"]  # the words without the phrase find more
 
 
 def test_exclusion_drops_every_form(handle):
@@ -131,7 +189,8 @@ def test_paging_and_document_order(handle):
     p1 = search(handle, "партия", limit=10)
     p2 = search(handle, "партия", limit=10, offset=10)
     assert [h["anchor"] for h in p1["hits"] + p2["hits"]] == [
-        h["anchor"] for h in all_hits["hits"][:20]]
+        h["anchor"] for h in all_hits["hits"][:20]
+    ]
     scores = [h["score"] for h in all_hits["hits"]]
     assert scores == sorted(scores, reverse=True)
     ordered = search(handle, "партия", limit=100, order="document")
@@ -157,9 +216,10 @@ def test_partial_flag(handle):
 def test_all_words_rank_first(handle):
     r = search(handle, "дағдарыс инновация", limit=100)
     strict = search(handle, "дағдарыс AND инновация", limit=100)  # AND is read as a word
-    have_both = [h for h in r["hits"] if "инновац" in h["text"].lower()
-                 and "дағдарыс" in h["text"].lower()]
-    assert r["hits"][:len(have_both)] == have_both or not r["partial"]
+    have_both = [
+        h for h in r["hits"] if "инновац" in h["text"].lower() and "дағдарыс" in h["text"].lower()
+    ]
+    assert r["hits"][: len(have_both)] == have_both or not r["partial"]
     assert strict["total"] >= 0
 
 
@@ -172,8 +232,9 @@ def test_suggestion_for_misspelling(handle):
 def test_highlight_escapes_html(tmp_path):
     src = tmp_path / "docs"
     src.mkdir()
-    (src / "x.txt").write_text("Дағдарыс <script>alert(1)</script> & «дағдарыстан» шығу.\n",
-                               encoding="utf-8")
+    (src / "x.txt").write_text(
+        "Дағдарыс <script>alert(1)</script> & «дағдарыстан» шығу.\n", encoding="utf-8"
+    )
     update_index([src], tmp_path / "ix")
     h = open_index(tmp_path / "ix")
     try:
@@ -185,16 +246,25 @@ def test_highlight_escapes_html(tmp_path):
         h.close()
 
 
-@pytest.mark.parametrize("kwargs", [dict(limit=0), dict(limit=101), dict(offset=-1),
-                                    dict(offset=10_001), dict(order="random"),
-                                    dict(limit="x")])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(limit=0),
+        dict(limit=101),
+        dict(offset=-1),
+        dict(offset=10_001),
+        dict(order="random"),
+        dict(limit="x"),
+    ],
+)
 def test_bad_paging_is_query_error(handle, kwargs):
     with pytest.raises(QueryError):
         search(handle, "партия", **kwargs)
 
 
-@pytest.mark.parametrize("q", ["", "   ", "-партия", "(((", '"', "*", "x" * 1001,
-                               " ".join(["сөз"] * 65)])
+@pytest.mark.parametrize(
+    "q", ["", "   ", "-партия", "(((", '"', "*", "x" * 1001, " ".join(["сөз"] * 65)]
+)
 def test_unsearchable_is_query_error(handle, q):
     with pytest.raises(QueryError):
         search(handle, q)
@@ -249,8 +319,17 @@ def test_format_text(handle):
     assert "\x1b[1m" in colored
 
 
-@pytest.mark.parametrize("q", ["дағдарыс", "партия экономика", "дагдарыс", "партия даму жыл",
-                               '"бастауыш партия" ұйым', "дағдарыс -экономика*"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "дағдарыс",
+        "партия экономика",
+        "дагдарыс",
+        "партия даму жыл",
+        '"бастауыш партия" ұйым',
+        "дағдарыс -экономика*",
+    ],
+)
 def test_both_ranking_paths_agree(handle, monkeypatch, q):
     """Scores summed over all postings, and Whoosh's top-N reranked: the same page."""
     import indexer.search.engine as S
@@ -259,5 +338,6 @@ def test_both_ranking_paths_agree(handle, monkeypatch, q):
     monkeypatch.setattr(S, "SCORE_DIRECT", 0)
     via_whoosh = search(handle, q, limit=8)
     assert [(h["anchor"], h["score"]) for h in direct["hits"]] == [
-        (h["anchor"], h["score"]) for h in via_whoosh["hits"]]
+        (h["anchor"], h["score"]) for h in via_whoosh["hits"]
+    ]
     assert direct["total"] == via_whoosh["total"] and direct["facets"] == via_whoosh["facets"]

@@ -1,4 +1,5 @@
 """The Kazakh stemmer: real sentences, harmony, consonant repair, guards, folded mode."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,10 @@ def words(text: str) -> list[str]:
 
 
 def test_sentence_from_the_strategy_paper() -> None:
-    text = ("Әлемдік экономикалық дағдарыс туғызған күйзеліс жағдайында әлемдік "
-            "қауымдастық дамудың бұрынғы аяқ алысының екпінінен айырылып қалды.")
+    text = (
+        "Әлемдік экономикалық дағдарыс туғызған күйзеліс жағдайында әлемдік "
+        "қауымдастық дамудың бұрынғы аяқ алысының екпінінен айырылып қалды."
+    )
     got = dict(zip(words(text), KK.stemWords(words(text))))
     assert got["экономикалық"] == "экономика"
     assert got["дағдарыс"] == "дағдарыс"
@@ -49,26 +52,38 @@ def test_sentences_from_the_news() -> None:
     assert got["бар"] == "бар"
 
 
-@pytest.mark.parametrize("forms", [
-    "бала балалар балаларынан баласы баласына балаға балалармен",
-    "үй үйге үйде үйден үйлер үйінде үйінің",
-    "ел елге елдің елдер елдерден елінің",
-    "біл білді біледі білмейді білген білетін біліп білуге білсе білмеймін",
-    "кел келді келеді келген келіп келмейді келгенде келуі",
-    "қой қойылды қойылған қойып",
-    "оқиды оқу оқып оқыған оқымаған",
-    "дағдарыс дағдарыстың дағдарысқа дағдарыстан",
-    "партия партиясының партияға партиялық партиямыз",
-    "қазақстан қазақстанда қазақстанның",
-])
+@pytest.mark.parametrize(
+    "forms",
+    [
+        "бала балалар балаларынан баласы баласына балаға балалармен",
+        "үй үйге үйде үйден үйлер үйінде үйінің",
+        "ел елге елдің елдер елдерден елінің",
+        "біл білді біледі білмейді білген білетін біліп білуге білсе білмеймін",
+        "кел келді келеді келген келіп келмейді келгенде келуі",
+        "қой қойылды қойылған қойып",
+        "оқиды оқу оқып оқыған оқымаған",
+        "дағдарыс дағдарыстың дағдарысқа дағдарыстан",
+        "партия партиясының партияға партиялық партиямыз",
+        "қазақстан қазақстанда қазақстанның",
+    ],
+)
 def test_inflected_forms_meet(forms: str) -> None:
     assert len(set(KK.stemWords(forms.split()))) == 1, KK.stemWords(forms.split())
 
 
-@pytest.mark.parametrize("pair", [
-    ("жыл", "жан"), ("ал", "ел"), ("бала", "бар"), ("қала", "қал"), ("жаңа", "жан"),
-    ("ақша", "ақ"), ("жағдай", "жақ"), ("дағдарыс", "дағдар"),
-])
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("жыл", "жан"),
+        ("ал", "ел"),
+        ("бала", "бар"),
+        ("қала", "қал"),
+        ("жаңа", "жан"),
+        ("ақша", "ақ"),
+        ("жағдай", "жақ"),
+        ("дағдарыс", "дағдар"),
+    ],
+)
 def test_different_words_stay_apart(pair: tuple[str, str]) -> None:
     assert stem(pair[0]) != stem(pair[1])
 
@@ -77,15 +92,15 @@ def test_vowel_harmony_decides_the_suffix() -> None:
     # -дың is back, -дің front: only the one that matches the stem's vowels is taken.
     assert stem("жылдың") == "жыл"
     assert stem("елдің") == "ел"
-    assert stem("елдың") == "елдың"      # front stem, back suffix: not a suffix
+    assert stem("елдың") == "елдың"  # front stem, back suffix: not a suffix
     assert stem("жылдің") == "жылдің"
     assert stem("жерлер") == "жер" and stem("жерлар") != "жер"
 
 
 def test_suffix_follows_the_stems_last_sound() -> None:
-    assert stem("қазаққа") == "қазақ"       # -қа after voiceless
-    assert stem("адамға") == "адам"         # -ға after voiced
-    assert stem("адамның") == "адам"        # -ның after nasals
+    assert stem("қазаққа") == "қазақ"  # -қа after voiceless
+    assert stem("адамға") == "адам"  # -ға after voiced
+    assert stem("адамның") == "адам"  # -ның after nasals
     assert stem("адамдар") == "адам"
 
 
@@ -106,9 +121,9 @@ def test_short_roots_are_not_eaten() -> None:
     for word in ["ал", "ел", "үй", "ат", "же", "де", "су", "ту", "жаңа", "бала", "ана"]:
         result = stem(word)
         assert len(result) >= 2 and any(ch in suffixes.VOWELS for ch in result), word
-    assert stem("жаны") == "жан"             # not «жа»: a CV stem needs е/у/и
-    assert stem("болды") == "бол"            # not «бо» via a made-up passive -л
-    assert stem("кітап") == "кітап"          # not «кіта» + converb -п
+    assert stem("жаны") == "жан"  # not «жа»: a CV stem needs е/у/и
+    assert stem("болды") == "бол"  # not «бо» via a made-up passive -л
+    assert stem("кітап") == "кітап"  # not «кіта» + converb -п
 
 
 def test_exceptions_are_roots() -> None:
@@ -199,6 +214,7 @@ def test_vowel_final_verbs_meet() -> None:
 
 def test_a_missing_word_list_falls_back_to_the_tables(tmp_path: Path) -> None:
     from indexer.text.stemmer import load_lexicon
+
     assert load_lexicon(tmp_path / "absent.txt") is None
     bare = KazakhStemmer(lexicon=None)
     assert not bare.has_lexicon

@@ -1,4 +1,5 @@
 """The index folder: generations, incremental runs, anchors, locking, damage, CLI exit codes."""
+
 from __future__ import annotations
 
 import fcntl
@@ -16,8 +17,16 @@ import pytest
 from whoosh.query import Term
 
 from indexer.index import store
-from indexer.index.store import (IndexBusy, IndexDamaged, IndexMissing, check_index, index_stats,
-                           open_index, resolve_fingerprint, update_index)
+from indexer.index.store import (
+    IndexBusy,
+    IndexDamaged,
+    IndexMissing,
+    check_index,
+    index_stats,
+    open_index,
+    resolve_fingerprint,
+    update_index,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
@@ -28,15 +37,20 @@ def make_corpus(root: Path) -> Path:
     corpus.mkdir()
     shutil.copy(PAPER, corpus / PAPER.name)
     shutil.copy(str(PAPER) + ".meta.json", corpus / (PAPER.name + ".meta.json"))
-    (corpus / "note.md").write_text("# Жазба\n\n## Бөлім\n\nБірінші абзац.\n\nЕкінші абзац.\n",
-                                    encoding="utf-8")
+    (corpus / "note.md").write_text(
+        "# Жазба\n\n## Бөлім\n\nБірінші абзац.\n\nЕкінші абзац.\n", encoding="utf-8"
+    )
     sub = corpus / "sub"
     sub.mkdir()
-    (sub / "page.html").write_text("<html><head><title>Бет</title></head><body><h1>Бет</h1>"
-                                   "<p>Веб абзацы.</p></body></html>", encoding="utf-8")
+    (sub / "page.html").write_text(
+        "<html><head><title>Бет</title></head><body><h1>Бет</h1><p>Веб абзацы.</p></body></html>",
+        encoding="utf-8",
+    )
     (corpus / "news.jsonl").write_text(
         json.dumps({"id": "n1", "title": "Жаңалық", "text": "Бір.\nЕкі."}, ensure_ascii=False)
-        + "\n", encoding="utf-8")
+        + "\n",
+        encoding="utf-8",
+    )
     (corpus / "README.unknown").write_text("ignored", encoding="utf-8")
     (corpus / ".hidden.txt").write_text("hidden", encoding="utf-8")
     return corpus
@@ -73,10 +87,14 @@ def test_build_and_open(built):
     assert h.docs["sub--page"]["format"] == "html"
     assert h.ix.doc_count() == h.paragraphs == 124 + 4 + 2 + 2
     rows = stored(h, "nur-otan-strategy-2009-2012")
-    assert [r["anchor"] for r in rows][:3] == [f"nur-otan-strategy-2009-2012#p{i}" for i in (1, 2, 3)]
+    assert [r["anchor"] for r in rows][:3] == [
+        f"nur-otan-strategy-2009-2012#p{i}" for i in (1, 2, 3)
+    ]
     bar = next(r for r in rows if r["text"].startswith("Қазіргі дағдарыс – беріктігімізді"))
-    assert bar["section"] == ("ДАМУДЫҢ НЕГІЗГІ БАСЫМДЫҚТАРЫ › 2. Азаматтардың мүддесін қорғау, "
-                              "Халықтық тұғырнаманы іске асыру")
+    assert bar["section"] == (
+        "ДАМУДЫҢ НЕГІЗГІ БАСЫМДЫҚТАРЫ › 2. Азаматтардың мүддесін қорғау, "
+        "Халықтық тұғырнаманы іске асыру"
+    )
     assert bar["fp"] == h.docs["nur-otan-strategy-2009-2012"]["fps"][bar["n"] - 1]
     assert check_index(index) == []
     st = index_stats(index)
@@ -107,7 +125,7 @@ def test_changed_and_removed_documents(built):
     assert h2 is not h1 and h2.generation == "gen-000002"
     assert "sub--page" not in h2.docs and stored(h2, "sub--page") == []
     assert [r["text"] for r in stored(h2, "note")] == ["Жазба", "Бөлім", "Өзгерген абзац."]
-    assert gens(index) == ["gen-000001", "gen-000002"]   # previous kept for readers
+    assert gens(index) == ["gen-000001", "gen-000002"]  # previous kept for readers
     # The old handle still reads its generation.
     assert len(stored(h1, "sub--page")) == 2
     (corpus / "note.md").write_text("# Жазба\n\nҮшінші нұсқа.\n", encoding="utf-8")
@@ -122,13 +140,21 @@ def test_jsonl_record_removed_and_changed(tmp_path):
     f = corpus / "recs.jsonl"
 
     def write(recs):
-        f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n",
-                     encoding="utf-8")
+        f.write_text(
+            "\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n", encoding="utf-8"
+        )
 
-    write([{"id": "a", "title": "A", "text": "бір"}, {"id": "b", "title": "B", "text": "екі"},
-           {"id": "c", "title": "C", "text": "үш"}])
+    write(
+        [
+            {"id": "a", "title": "A", "text": "бір"},
+            {"id": "b", "title": "B", "text": "екі"},
+            {"id": "c", "title": "C", "text": "үш"},
+        ]
+    )
     update_index([corpus], tmp_path / "ix")
-    write([{"id": "a", "title": "A", "text": "бір"}, {"id": "c", "title": "C", "text": "ҮШ өзгерді"}])
+    write(
+        [{"id": "a", "title": "A", "text": "бір"}, {"id": "c", "title": "C", "text": "ҮШ өзгерді"}]
+    )
     s = update_index([corpus], tmp_path / "ix")
     assert s.unchanged == ["a"] and s.updated == ["c"] and s.removed == ["b"]
     h = open_index(tmp_path / "ix")
@@ -144,13 +170,15 @@ def test_hardlinked_generation_files_stay_identical(built):
     (corpus / "extra.txt").write_text("Қосымша құжат.\n", encoding="utf-8")
     update_index([corpus], index)
     new = index / "gen-000002"
-    shared = [p.name for p in new.iterdir() if p.name in inodes
-              and p.stat().st_ino == inodes[p.name]]
-    assert any(n.endswith(".pst") for n in shared)          # linked, not copied
+    shared = [
+        p.name for p in new.iterdir() if p.name in inodes and p.stat().st_ino == inodes[p.name]
+    ]
+    assert any(n.endswith(".pst") for n in shared)  # linked, not copied
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in old.iterdir()}
     assert after == digests
     # The old generation still opens and holds its old content.
     from whoosh import index as windex
+
     ix = windex.open_dir(str(old))
     assert ix.doc_count() == json.loads((old / "docs.json").read_text())["paragraphs"]
 
@@ -182,8 +210,10 @@ def test_anchor_stability_after_insert(built):
 def test_duplicate_fingerprint_resolves_to_nearest(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "d.txt").write_text("Қайталанатын жол.\nБасқа жол.\nҚайталанатын жол.\n"
-                                  "Тағы бір жол.\nСоңғы жол.\n", encoding="utf-8")
+    (corpus / "d.txt").write_text(
+        "Қайталанатын жол.\nБасқа жол.\nҚайталанатын жол.\nТағы бір жол.\nСоңғы жол.\n",
+        encoding="utf-8",
+    )
     update_index([corpus], tmp_path / "ix")
     h = open_index(tmp_path / "ix")
     fp = h.docs["d"]["fps"][0]
@@ -214,7 +244,7 @@ def test_missing_and_damaged(tmp_path, built):
     with pytest.raises(IndexMissing, match="izde index corpus --index"):
         open_index(tmp_path / "nothing")
     corpus, index, _ = built
-    seg = next((index / "gen-000001").glob("*.pst"))        # a segment's postings
+    seg = next((index / "gen-000001").glob("*.pst"))  # a segment's postings
     with open(seg, "r+b") as f:
         f.truncate(seg.stat().st_size // 2)
     with pytest.raises(IndexDamaged) as err:
@@ -248,7 +278,7 @@ def test_stale_generation_removed(built):
     stale = index / "gen-000002"
     stale.mkdir()
     (stale / "junk.seg").write_bytes(b"half written")
-    s = update_index([corpus], index)          # nothing changed: still cleans
+    s = update_index([corpus], index)  # nothing changed: still cleans
     assert s.generation == "gen-000001" and gens(index) == ["gen-000001"]
     (corpus / "new.txt").write_text("Жаңа.\n", encoding="utf-8")
     s = update_index([corpus], index)
@@ -324,9 +354,14 @@ def test_cli_skips_and_exit_status(tmp_path):
     (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     index = tmp_path / "ix"
     env = dict(os.environ, IZDE_MAX_FILE_MB="1")
-    run = subprocess.run([sys.executable, "-m", "indexer.cli", "index", str(corpus),
-                          "--index", str(index)], capture_output=True, text=True, env=env,
-                         cwd=REPO, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "indexer.cli", "index", str(corpus), "--index", str(index)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
     assert run.returncode == 2, run.stderr
     out = run.stdout
     assert f"{corpus / 'empty.txt'}: empty file" in out
@@ -336,12 +371,27 @@ def test_cli_skips_and_exit_status(tmp_path):
     assert f"{corpus / 'dangling.txt'}: unreadable" in out
     assert "4 added" in out and "5 skipped" in out
     # The good files are indexed.
-    assert sorted(open_index(index).docs) == ["n1", "note", "nur-otan-strategy-2009-2012", "sub--page"]
-    stats = subprocess.run([sys.executable, "-m", "indexer.cli", "stats", "--index", str(index),
-                            "--json"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert sorted(open_index(index).docs) == [
+        "n1",
+        "note",
+        "nur-otan-strategy-2009-2012",
+        "sub--page",
+    ]
+    stats = subprocess.run(
+        [sys.executable, "-m", "indexer.cli", "stats", "--index", str(index), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert stats.returncode == 0 and json.loads(stats.stdout)["documents"] == 4
-    check = subprocess.run([sys.executable, "-m", "indexer.cli", "index", "--check", "--index",
-                            str(index)], capture_output=True, text=True, cwd=REPO, timeout=60)
+    check = subprocess.run(
+        [sys.executable, "-m", "indexer.cli", "index", "--check", "--index", str(index)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert check.returncode == 0 and check.stdout.startswith("ok")
 
 
@@ -350,17 +400,30 @@ def test_cli_busy_and_damaged_exit_codes(built):
     fd = os.open(index / "write.lock", os.O_RDWR)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        run = subprocess.run([sys.executable, "-m", "indexer.cli", "index", str(corpus),
-                              "--index", str(index)], capture_output=True, text=True,
-                             cwd=REPO, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-m", "indexer.cli", "index", str(corpus), "--index", str(index)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
         assert run.returncode == 3 and "index busy" in run.stderr
     finally:
         os.close(fd)
     (index / "gen-000001" / "docs.json").unlink()
-    run = subprocess.run([sys.executable, "-m", "indexer.cli", "index", str(corpus),
-                          "--index", str(index)], capture_output=True, text=True,
-                         cwd=REPO, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "indexer.cli", "index", str(corpus), "--index", str(index)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert run.returncode == 4 and "--rebuild" in run.stderr
-    check = subprocess.run([sys.executable, "-m", "indexer.cli", "index", "--check", "--index",
-                            str(index)], capture_output=True, text=True, cwd=REPO, timeout=60)
+    check = subprocess.run(
+        [sys.executable, "-m", "indexer.cli", "index", "--check", "--index", str(index)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert check.returncode == 1 and "damaged" in check.stderr

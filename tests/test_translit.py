@@ -1,4 +1,5 @@
 """Latin-script Kazakh read as Cyrillic (query helper)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,17 +9,36 @@ from indexer.text.normalize import has_kazakh_letters
 from indexer.text.translit import latin_to_cyrillic, looks_latin
 
 
-@pytest.mark.parametrize("latin, cyrillic", [
-    # official 2021 alphabet
-    ("dağdarys", "дағдарыс"), ("qoğam", "қоғам"), ("täuelsızdık", "тәуелсіздік"),
-    ("Qazaqstan", "қазақстан"), ("ūlt", "ұлт"), ("üi", "үй"), ("öner", "өнер"),
-    ("şahar", "шахар"), ("jol", "жол"), ("añyz", "аңыз"), ("bai", "бай"),
-    ("aityp", "айтып"), ("İnternet", "интернет"), ("çempion", "чемпион"),
-    # informal ASCII
-    ("dagdarys", "дагдарыс"), ("kogam", "когам"), ("zhol", "жол"), ("shahar", "шахар"),
-    ("chempion", "чемпион"), ("khabar", "хабар"), ("yasha", "яша"), ("yubilei", "юбилей"),
-    ("tiis", "тиис"),
-])
+@pytest.mark.parametrize(
+    "latin, cyrillic",
+    [
+        # official 2021 alphabet
+        ("dağdarys", "дағдарыс"),
+        ("qoğam", "қоғам"),
+        ("täuelsızdık", "тәуелсіздік"),
+        ("Qazaqstan", "қазақстан"),
+        ("ūlt", "ұлт"),
+        ("üi", "үй"),
+        ("öner", "өнер"),
+        ("şahar", "шахар"),
+        ("jol", "жол"),
+        ("añyz", "аңыз"),
+        ("bai", "бай"),
+        ("aityp", "айтып"),
+        ("İnternet", "интернет"),
+        ("çempion", "чемпион"),
+        # informal ASCII
+        ("dagdarys", "дагдарыс"),
+        ("kogam", "когам"),
+        ("zhol", "жол"),
+        ("shahar", "шахар"),
+        ("chempion", "чемпион"),
+        ("khabar", "хабар"),
+        ("yasha", "яша"),
+        ("yubilei", "юбилей"),
+        ("tiis", "тиис"),
+    ],
+)
 def test_latin_to_cyrillic(latin, cyrillic):
     assert latin_to_cyrillic(latin) == cyrillic
 

@@ -1,4 +1,5 @@
 """The web front end over HTTP: a real waitress server in a thread, the real shipped index."""
+
 from __future__ import annotations
 
 import http.client
@@ -12,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-
 from conftest import CORPUS
 
 DOC = "nur-otan-strategy-2009-2012"
@@ -70,11 +70,25 @@ def assert_secure(a: Answer, where: str) -> None:
 # -- every route ------------------------------------------------------------------------
 
 ROUTES_200 = [
-    "/", "/search", f"/search?q={q(WORD)}", "/help", "/stats", f"/doc/{DOC}",
-    f"/doc/{DOC}?q={q(WORD)}&hl=64", f"/term?w={q(WORD)}", "/term",
-    f"/cite?doc={DOC}&n=64", f"/api/search?q={q(WORD)}", f"/api/term?w={q(WORD)}",
-    f"/api/doc/{DOC}", f"/api/cite?doc={DOC}&n=64", "/api/stats", "/api/openapi.json",
-    "/healthz", "/static/style.css", "/static/app.js",
+    "/",
+    "/search",
+    f"/search?q={q(WORD)}",
+    "/help",
+    "/stats",
+    f"/doc/{DOC}",
+    f"/doc/{DOC}?q={q(WORD)}&hl=64",
+    f"/term?w={q(WORD)}",
+    "/term",
+    f"/cite?doc={DOC}&n=64",
+    f"/api/search?q={q(WORD)}",
+    f"/api/term?w={q(WORD)}",
+    f"/api/doc/{DOC}",
+    f"/api/cite?doc={DOC}&n=64",
+    "/api/stats",
+    "/api/openapi.json",
+    "/healthz",
+    "/static/style.css",
+    "/static/app.js",
 ]
 
 
@@ -88,14 +102,21 @@ def test_every_route_answers_with_security_headers(live_server, target):
         a.json()
     elif not target.startswith("/static/"):
         assert a.headers["content-type"].startswith("text/html")
-        assert "<html lang=\"kk\">" in a.text
+        assert '<html lang="kk">' in a.text
 
 
 def test_csp_is_strict_and_pages_have_no_inline_code(live_server):
     csp = get(live_server, "/").headers["content-security-policy"]
-    for part in ["default-src 'none'", "script-src 'self'", "style-src 'self'",
-                 "img-src 'self' data:", "form-action 'self'", "base-uri 'none'",
-                 "frame-ancestors 'none'", "connect-src 'self'"]:
+    for part in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "connect-src 'self'",
+    ]:
         assert part in csp
     assert "unsafe" not in csp
     for target in ROUTES_200:
@@ -111,6 +132,7 @@ def test_csp_is_strict_and_pages_have_no_inline_code(live_server):
 
 # -- search -----------------------------------------------------------------------------
 
+
 def test_search_page_shows_the_api_result(live_server):
     api = get(live_server, f"/api/search?q={q(WORD)}").json()
     assert api["total"] == 24
@@ -123,7 +145,7 @@ def test_search_page_shows_the_api_result(live_server):
     assert f'value="{WORD}"' in page
     # every hit: title, section, paragraph number, highlighted snippet, links
     for hit in api["hits"]:
-        assert f'/doc/{DOC}?q={q(WORD)}&amp;hl={hit["paragraph"]}#p{hit["paragraph"]}' in page
+        assert f"/doc/{DOC}?q={q(WORD)}&amp;hl={hit['paragraph']}#p{hit['paragraph']}" in page
         assert hit["permalink"].replace("&", "&amp;") in page
         assert hit["highlight"] in page
     assert page.count("<mark>") == sum(h["highlight"].count("<mark>") for h in api["hits"])
@@ -131,8 +153,8 @@ def test_search_page_shows_the_api_result(live_server):
 
 
 def test_api_search_is_the_search_function(live_server, shipped_index):
-    from indexer.search.engine import search
     from indexer.index.store import open_index
+    from indexer.search.engine import search
 
     api = get(live_server, f"/api/search?q={q(WORD)}&limit=7&offset=3").json()
     direct = search(open_index(shipped_index), WORD, limit=7, offset=3)
@@ -178,14 +200,20 @@ def test_empty_search_page_offers_example_queries(live_server):
 
 def test_help_page_explains_the_syntax(live_server):
     page = get(live_server, "/help").text
-    for example in ['"бастауыш партия ұйымдары"', "дағдарыс -экономика*", "=дағдарысқа",
-                    "дагдарыс", "dağdarys"]:
+    for example in [
+        '"бастауыш партия ұйымдары"',
+        "дағдарыс -экономика*",
+        "=дағдарысқа",
+        "дагдарыс",
+        "dağdarys",
+    ]:
         assert unescape(example) in unescape(page)
     en = get(live_server, "/help?lang=en").text
     assert "exact form" in en
 
 
 # -- documents, anchors, citations ------------------------------------------------------
+
 
 def test_document_view_marks_the_hit_paragraph(live_server):
     page = get(live_server, f"/doc/{DOC}?q={q(WORD)}&hl=64").text
@@ -257,7 +285,7 @@ def test_term_page_and_api(live_server):
         assert f'>{f["form"]} <span class="facet-count"' in page
     assert len(re.findall(r'<li><span class="kwic-left">', page)) == len(api["lines"])
     for line in api["lines"][:5]:
-        assert f'/doc/{DOC}?q={q(WORD)}&amp;hl={line["paragraph"]}#p{line["paragraph"]}' in page
+        assert f"/doc/{DOC}?q={q(WORD)}&amp;hl={line['paragraph']}#p{line['paragraph']}" in page
     assert get(live_server, f"/api/term?w={q('екі сөз')}").status == 400
     assert get(live_server, "/api/term").status == 400
 
@@ -269,8 +297,15 @@ def test_stats_and_openapi(live_server):
     assert f'href="/doc/{DOC}"' in get(live_server, "/stats").text
     spec = get(live_server, "/api/openapi.json").json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/search", "/api/term", "/api/doc/{doc_id}", "/api/cite", "/api/stats",
-                 "/healthz", "/api/openapi.json"):
+    for path in (
+        "/api/search",
+        "/api/term",
+        "/api/doc/{doc_id}",
+        "/api/cite",
+        "/api/stats",
+        "/healthz",
+        "/api/openapi.json",
+    ):
         assert path in spec["paths"], path
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert params == {"q", "limit", "offset", "doc", "order", "facets"}
@@ -282,18 +317,34 @@ def test_openapi_lists_every_api_route():
 
     app = create_app({"INDEX_DIR": "/nonexistent"})
     spec = openapi_document("http://x/")
-    routes = {re.sub(r"<([a-z_]+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()
-              if r.rule.startswith("/api/") or r.rule == "/healthz"}
+    routes = {
+        re.sub(r"<([a-z_]+)>", r"{\1}", r.rule)
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/") or r.rule == "/healthz"
+    }
     assert routes == set(spec["paths"])
 
 
 # -- limits, errors, hostile input ------------------------------------------------------
 
-@pytest.mark.parametrize("target", [
-    "/doc/..%2F..%2Fetc%2Fpasswd", "/p/../x/1", "/doc/../../etc/passwd", "/api/doc/..%2Fx",
-    "/doc/..", "/doc/...", "/doc/UPPER", "/doc/a%00b", f"/p/{DOC}%2F..%2Fx/1", "/cite?doc=..%2Fx&n=1",
-    "/api/cite?doc=..%2F..%2Fetc&n=1", "/doc/" + "a" * 201,
-])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/doc/..%2F..%2Fetc%2Fpasswd",
+        "/p/../x/1",
+        "/doc/../../etc/passwd",
+        "/api/doc/..%2Fx",
+        "/doc/..",
+        "/doc/...",
+        "/doc/UPPER",
+        "/doc/a%00b",
+        f"/p/{DOC}%2F..%2Fx/1",
+        "/cite?doc=..%2Fx&n=1",
+        "/api/cite?doc=..%2F..%2Fetc&n=1",
+        "/doc/" + "a" * 201,
+    ],
+)
 def test_traversal_and_bad_ids_are_not_found(live_server, target):
     a = get(live_server, target)
     assert a.status == 404, target
@@ -301,8 +352,19 @@ def test_traversal_and_bad_ids_are_not_found(live_server, target):
     assert b"root:" not in a.body
 
 
-@pytest.mark.parametrize("qs", ["limit=0", "limit=101", "limit=abc", "offset=-1",
-                                "offset=10001", "order=sideways", "doc=..%2Fx", "limit=1.5"])
+@pytest.mark.parametrize(
+    "qs",
+    [
+        "limit=0",
+        "limit=101",
+        "limit=abc",
+        "offset=-1",
+        "offset=10001",
+        "order=sideways",
+        "doc=..%2Fx",
+        "limit=1.5",
+    ],
+)
 def test_bad_parameters_are_400(live_server, qs):
     for route in ("/search", "/api/search"):
         a = get(live_server, f"{route}?q={q(WORD)}&{qs}")
@@ -329,8 +391,9 @@ def test_long_query_and_query_errors_are_friendly_400s(live_server):
     assert get(live_server, "/api/search").status == 400
 
 
-@pytest.mark.parametrize("target", ["/search?q=%FF", "/api/search?q=%C3%28", "/term?w=%ED%A0%80",
-                                    "/doc/%FF"])
+@pytest.mark.parametrize(
+    "target", ["/search?q=%FF", "/api/search?q=%C3%28", "/term?w=%ED%A0%80", "/doc/%FF"]
+)
 def test_invalid_utf8_is_400(live_server, target):
     a = get(live_server, target)
     assert a.status == 400, target
@@ -358,8 +421,10 @@ def test_internal_errors_show_no_traceback(shipped_index, make_live_server, monk
 
     monkeypatch.setattr(webapp.data, "run_search", boom)
     server = make_live_server(shipped_index)
-    for target, kind in ((f"/search?q={q(WORD)}", "text/html"),
-                         (f"/api/search?q={q(WORD)}", "application/json")):
+    for target, kind in (
+        (f"/search?q={q(WORD)}", "text/html"),
+        (f"/api/search?q={q(WORD)}", "application/json"),
+    ):
         a = get(server.url, target)
         assert a.status == 500 and a.headers["content-type"].startswith(kind)
         assert b"secret internal detail" not in a.body
@@ -367,6 +432,7 @@ def test_internal_errors_show_no_traceback(shipped_index, make_live_server, monk
 
 
 # -- health, no index, language, logs, new generations -----------------------------------
+
 
 def test_healthz(live_server):
     h = get(live_server, "/healthz").json()
@@ -465,12 +531,21 @@ def test_a_new_generation_is_served_without_restart(tmp_path, make_live_server):
 
 # -- the one place HTML from the index is trusted ---------------------------------------
 
+
 def test_highlight_sanity_check():
     from webapp.security import highlight_is_safe, safe_highlight
 
     assert highlight_is_safe("a <mark>b</mark> &lt;script&gt;")
-    for bad in ["<script>alert(1)</script>", "<mark onclick=x>b</mark>", "<img src=x>",
-                "a < b", "<mark>b</mark><", "</p>", "<MARK>b</MARK>", "x > y"]:
+    for bad in [
+        "<script>alert(1)</script>",
+        "<mark onclick=x>b</mark>",
+        "<img src=x>",
+        "a < b",
+        "<mark>b</mark><",
+        "</p>",
+        "<MARK>b</MARK>",
+        "x > y",
+    ]:
         assert not highlight_is_safe(bad), bad
         assert "<" not in str(safe_highlight(bad, "fallback <b>")).replace("&lt;", "")
 
@@ -480,16 +555,20 @@ def test_record_ids_with_capitals_are_served(tmp_path, make_live_server):
 
     corpus = tmp_path / "records"
     corpus.mkdir()
-    (corpus / "records.jsonl").write_text(json.dumps(
-        {"id": "Doc_A1", "title": "Жазба", "text": "Бірінші абзац.\n\nЕкінші абзац."},
-        ensure_ascii=False) + "\n", encoding="utf-8")
+    (corpus / "records.jsonl").write_text(
+        json.dumps(
+            {"id": "Doc_A1", "title": "Жазба", "text": "Бірінші абзац.\n\nЕкінші абзац."},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     update_index([corpus], tmp_path / "index")
     server = make_live_server(tmp_path / "index")
     assert get(server.url, "/api/stats").json()["document_list"][0]["doc_id"] == "Doc_A1"
     assert get(server.url, "/doc/Doc_A1").status == 200
     assert get(server.url, "/api/cite?doc=Doc_A1&n=1").json()["title"] == "Жазба"
     assert get(server.url, "/p/Doc_A1/1").headers["location"].endswith("/doc/Doc_A1?hl=1#p1")
-
 
 
 def test_citation_formats_escape_and_localise():
@@ -502,16 +581,23 @@ def test_citation_formats_escape_and_localise():
     for lang, para in (("kk", "12-абзац"), ("en", "paragraph 12"), ("ru", "абзац 12")):
         with app.test_request_context(f"/?lang={lang}"):
             app.preprocess_request()
-            c = build_citation(doc_id="plan", title="50% {жоспар} & $x_1", n=12,
-                               base_url="http://example.test/", fp="abc123",
-                               section=["I БӨЛІМ", "1. Кіріспе"], page=3,
-                               today=dt.date(2026, 1, 2))
+            c = build_citation(
+                doc_id="plan",
+                title="50% {жоспар} & $x_1",
+                n=12,
+                base_url="http://example.test/",
+                fp="abc123",
+                section=["I БӨЛІМ", "1. Кіріспе"],
+                page=3,
+                today=dt.date(2026, 1, 2),
+            )
         assert c["url"] == "http://example.test/p/plan/12?h=abc123"
         assert para in c["text"] and c["url"] in c["text"] and "2026-01-02" in c["text"]
         assert "I БӨЛІМ › 1. Кіріспе" in c["text"]
         assert r"title = {50\% \{жоспар\} \& \$x\_1}," in c["bibtex"]
-        assert c["bibtex"].count("{") - c["bibtex"].count(r"\{") == \
-            c["bibtex"].count("}") - c["bibtex"].count(r"\}")
+        assert c["bibtex"].count("{") - c["bibtex"].count(r"\{") == c["bibtex"].count("}") - c[
+            "bibtex"
+        ].count(r"\}")
         assert c["csl"]["page"] == "3" and c["csl"]["locator"] == "12"
 
 
@@ -532,13 +618,14 @@ def test_facets_list_the_top_documents_with_a_link_to_more(tmp_path, make_live_s
     assert list(everything["facets"].items()) == [("d0", 3), ("d2", 2), ("d1", 1)]
     page = get(server.url, f"/search?q={q(WORD)}&facets=1&lang=en").text
     assert 'href="/search?q=' in page and "More documents (3 in all)" in page
-    assert "facets=1000" in page                       # the link asks for all of them
+    assert "facets=1000" in page  # the link asks for all of them
     assert "More documents" not in get(server.url, f"/search?q={q(WORD)}&lang=en").text
     assert get(server.url, f"/api/search?q={q(WORD)}&facets=5000").status == 400
 
 
-def test_a_large_index_moves_to_a_new_generation_in_the_background(tmp_path, make_live_server,
-                                                                   monkeypatch):
+def test_a_large_index_moves_to_a_new_generation_in_the_background(
+    tmp_path, make_live_server, monkeypatch
+):
     """Past BACKGROUND_SWITCH_PARAGRAPHS the new generation is opened and warmed in a
     thread: the request that notices it is answered from the previous generation at once,
     later ones from the new one, and no request fails in between."""

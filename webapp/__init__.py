@@ -1,4 +1,5 @@
 """izde's web front end: search pages and their JSON twins over one Whoosh index."""
+
 from __future__ import annotations
 
 import logging

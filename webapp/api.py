@@ -1,14 +1,14 @@
 """The JSON twins of the pages, built by the same functions, and their OpenAPI description."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
 from webapp import data
 from webapp.citation import cite_paragraph
+from webapp.i18n import fast_gettext as _
 from webapp.openapi import openapi_document
 from webapp.params import paragraph_arg, search_params
-from webapp.i18n import fast_gettext as _
-
 from webapp.security import BadRequest, check_doc_id, query_arg
 
 bp = Blueprint("api", __name__)

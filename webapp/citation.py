@@ -3,6 +3,7 @@
 The permanent URL carries the paragraph in its path and its fingerprint in the query
 (`/p/<doc id>/<n>?h=<fp>`), so it still leads to the same text after the document changes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,9 +47,19 @@ def _section_text(section: Any) -> str:
     return str(section or "")
 
 
-def build_citation(*, doc_id: str, title: str, n: int, base_url: str, fp: str = "",
-                   section: Any = "", page: int | None = None, doc_url: str | None = None,
-                   date: str | None = None, today: dt.date | None = None) -> dict:
+def build_citation(
+    *,
+    doc_id: str,
+    title: str,
+    n: int,
+    base_url: str,
+    fp: str = "",
+    section: Any = "",
+    page: int | None = None,
+    doc_url: str | None = None,
+    date: str | None = None,
+    today: dt.date | None = None,
+) -> dict:
     """Citation of paragraph `n` of a document; `base_url` is scheme://host/ of the request."""
     today = today or dt.date.today()
     url = base_url.rstrip("/") + permanent_path(doc_id, n, fp)
@@ -58,16 +69,27 @@ def build_citation(*, doc_id: str, title: str, n: int, base_url: str, fp: str = 
     if page:
         where.append(_("page %(page)s", page=page))
     accessed = _("accessed %(date)s", date=today.isoformat())
-    plain = _("“%(title)s”", title=title) + ". " + ", ".join(where) + ". " + url + " (" + accessed + ")."
+    plain = (
+        _("“%(title)s”", title=title)
+        + ". "
+        + ", ".join(where)
+        + ". "
+        + url
+        + " ("
+        + accessed
+        + ")."
+    )
 
     key = re.sub(r"[^A-Za-z0-9]+", "_", f"{doc_id}_p{n}").strip("_") or "izde"
     note = _bibtex_escape(", ".join(where))
-    lines = [f"@misc{{{key},",
-             f"  title = {{{_bibtex_escape(title)}}},",
-             f"  note = {{{note}}},",
-             f"  howpublished = {{\\url{{{url}}}}},",
-             f"  url = {{{url}}},",
-             f"  urldate = {{{today.isoformat()}}},"]
+    lines = [
+        f"@misc{{{key},",
+        f"  title = {{{_bibtex_escape(title)}}},",
+        f"  note = {{{note}}},",
+        f"  howpublished = {{\\url{{{url}}}}},",
+        f"  url = {{{url}}},",
+        f"  urldate = {{{today.isoformat()}}},",
+    ]
     if date and re.match(r"\d{4}", date):
         lines.append(f"  year = {{{date[:4]}}},")
     lines.append("}")
@@ -90,9 +112,19 @@ def build_citation(*, doc_id: str, title: str, n: int, base_url: str, fp: str = 
     if date and re.match(r"\d{4}", date):
         csl["issued"] = {"raw": date}
 
-    return {"doc_id": doc_id, "paragraph": n, "anchor": f"{doc_id}#p{n}", "title": title,
-            "section": section_text, "page": page, "fp": fp, "url": url,
-            "text": plain, "bibtex": bibtex, "csl": csl}
+    return {
+        "doc_id": doc_id,
+        "paragraph": n,
+        "anchor": f"{doc_id}#p{n}",
+        "title": title,
+        "section": section_text,
+        "page": page,
+        "fp": fp,
+        "url": url,
+        "text": plain,
+        "bibtex": bibtex,
+        "csl": csl,
+    }
 
 
 def cite_paragraph(h: Any, doc_id: str, n: int, base_url: str) -> dict | None:
@@ -106,7 +138,14 @@ def cite_paragraph(h: Any, doc_id: str, n: int, base_url: str) -> dict | None:
     if fields is None:
         return None
     fp = fields.get("fp") or fingerprint(h, doc_id, n)
-    return build_citation(doc_id=doc_id, title=meta.get("title") or doc_id, n=n,
-                          base_url=base_url, fp=fp, section=fields.get("section") or "",
-                          page=fields.get("page"), doc_url=meta.get("url"),
-                          date=meta.get("date"))
+    return build_citation(
+        doc_id=doc_id,
+        title=meta.get("title") or doc_id,
+        n=n,
+        base_url=base_url,
+        fp=fp,
+        section=fields.get("section") or "",
+        page=fields.get("page"),
+        doc_url=meta.get("url"),
+        date=meta.get("date"),
+    )

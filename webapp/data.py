@@ -3,6 +3,7 @@
 The index modules are imported where they are used, so the web app starts (and says what to
 do) even before an index exists.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,8 +43,8 @@ class Missing(Exception):
 # background thread while requests are still answered from the previous generation; below
 # it, by the first request that sees the new one. $IZDE_BACKGROUND_SWITCH overrides.
 BACKGROUND_SWITCH_PARAGRAPHS = int(os.environ.get("IZDE_BACKGROUND_SWITCH", "") or 200_000)
-SWITCH_WARM_SECONDS = 5.0       # frequent terms decoded before the new generation is served
-SWITCH_INTERVAL = 0.0005        # seconds: the interpreter's switch interval while preparing
+SWITCH_WARM_SECONDS = 5.0  # frequent terms decoded before the new generation is served
+SWITCH_INTERVAL = 0.0005  # seconds: the interpreter's switch interval while preparing
 
 
 class IndexHolder:
@@ -55,7 +56,7 @@ class IndexHolder:
         self._lock = threading.Lock()
         self._handle: Any = None
         self._switching = False
-        self._failed: tuple | None = None   # CURRENT's stamp when its generation would not open
+        self._failed: tuple | None = None  # CURRENT's stamp when its generation would not open
 
     def current(self) -> Any:
         from indexer.index.store import IndexDamaged, IndexError_, IndexMissing, open_index
@@ -70,8 +71,12 @@ class IndexHolder:
                         stamp = h.current_stamp()
                         if stamp != self._failed:
                             self._switching = True
-                            threading.Thread(target=self._switch, args=(h, stamp),
-                                             name="izde-switch", daemon=True).start()
+                            threading.Thread(
+                                target=self._switch,
+                                args=(h, stamp),
+                                name="izde-switch",
+                                daemon=True,
+                            ).start()
                     else:
                         self._serve(h.refreshed())
             except IndexMissing as exc:
@@ -108,8 +113,9 @@ class IndexHolder:
             if new is not old:
                 warm_caches(new, SWITCH_WARM_SECONDS)
         except Exception as exc:  # noqa: BLE001 - the old generation is still good
-            log.warning("still serving %s: the new generation did not open: %s",
-                        old.generation, exc)
+            log.warning(
+                "still serving %s: the new generation did not open: %s", old.generation, exc
+            )
             if new is not None and new is not old:
                 new.close()
             new = None
@@ -138,13 +144,22 @@ def handle() -> Any:
 
 # -- the functions shared by pages and API ------------------------------------------------
 
-def run_search(h: Any, q: str, limit: int, offset: int, doc: str | None, order: str,
-               facets: int | None = None) -> dict:
+
+def run_search(
+    h: Any, q: str, limit: int, offset: int, doc: str | None, order: str, facets: int | None = None
+) -> dict:
     from indexer.search import engine as S
 
     try:
-        return S.search(h, q, limit=limit, offset=offset, doc=doc, order=order,
-                        facets=S.FACETS if facets is None else facets)
+        return S.search(
+            h,
+            q,
+            limit=limit,
+            offset=offset,
+            doc=doc,
+            order=order,
+            facets=S.FACETS if facets is None else facets,
+        )
     except S.QueryError as exc:
         raise BadQuery(str(exc)) from None
 
@@ -220,9 +235,14 @@ def health(index_dir: Path) -> tuple[dict, int]:
     try:
         h = handle()
     except NoIndex as exc:
-        return {"status": "no index" if exc.kind == "missing" else "damaged index",
-                "documents": 0, "paragraphs": 0, "generation": None, "age_seconds": None,
-                "detail": exc.detail}, 503
+        return {
+            "status": "no index" if exc.kind == "missing" else "damaged index",
+            "documents": 0,
+            "paragraphs": 0,
+            "generation": None,
+            "age_seconds": None,
+            "detail": exc.detail,
+        }, 503
     documents, paragraphs = counts(h)
     where = getattr(h, "path", None) or generation_dir(h, index_dir)
     if not where.exists():
@@ -231,8 +251,13 @@ def health(index_dir: Path) -> tuple[dict, int]:
         age = round(time.time() - where.stat().st_mtime, 1)
     except OSError:
         age = None
-    return {"status": "ok", "documents": documents, "paragraphs": paragraphs,
-            "generation": h.generation, "age_seconds": age}, 200
+    return {
+        "status": "ok",
+        "documents": documents,
+        "paragraphs": paragraphs,
+        "generation": h.generation,
+        "age_seconds": age,
+    }, 200
 
 
 def stats(h: Any, index_dir: Path) -> dict:
@@ -249,12 +274,18 @@ def stats(h: Any, index_dir: Path) -> dict:
     data.setdefault("paragraphs", paragraphs)
     data["generation"] = h.generation
     data["document_list"] = [
-        {"doc_id": doc_id, "title": meta.get("title") or doc_id,
-         "paragraphs": meta.get("paragraphs") if isinstance(meta.get("paragraphs"), int)
-         else len(meta.get("paragraphs") or []),
-         "format": meta.get("format"), "lang": meta.get("lang"), "url": meta.get("url"),
-         "date": meta.get("date")}
-        for doc_id, meta in sorted(h.docs.items(), key=lambda kv: (kv[1].get("title") or kv[0]))
+        {
+            "doc_id": doc_id,
+            "title": meta.get("title") or doc_id,
+            "paragraphs": meta.get("paragraphs")
+            if isinstance(meta.get("paragraphs"), int)
+            else len(meta.get("paragraphs") or []),
+            "format": meta.get("format"),
+            "lang": meta.get("lang"),
+            "url": meta.get("url"),
+            "date": meta.get("date"),
+        }
+        for doc_id, meta in sorted(h.docs.items(), key=lambda kv: kv[1].get("title") or kv[0])
     ]
     return data
 
@@ -262,10 +293,9 @@ def stats(h: Any, index_dir: Path) -> dict:
 # -- example queries for the empty search page ---------------------------------------------
 
 FALLBACK_EXAMPLES = ["дағдарыс", "партия", "қоғам"]
-_STOP = set("""және мен бен пен үшін бұл осы ол сол оның бар жоқ деп еді болып болады болса
-болу болған тиіс қажет арқылы дейін кейін сияқты ретінде бойынша туралы барлық әр бір
-біз біздің олар оларды оған оны да де та те ма ме ба бе па пе не немесе әрі тек ғана
-жаңа жылы жылдары жылға жыл сондай қатар сонымен тұр тағы және де оның ішінде""".split())
+_STOP = set(
+    ["және", "мен", "бен", "пен", "үшін", "бұл", "осы", "ол", "сол", "оның", "бар", "жоқ", "деп", "еді", "болып", "болады", "болса", "болу", "болған", "тиіс", "қажет", "арқылы", "дейін", "кейін", "сияқты", "ретінде", "бойынша", "туралы", "барлық", "әр", "бір", "біз", "біздің", "олар", "оларды", "оған", "оны", "да", "де", "та", "те", "ма", "ме", "ба", "бе", "па", "пе", "не", "немесе", "әрі", "тек", "ғана", "жаңа", "жылы", "жылдары", "жылға", "жыл", "сондай", "қатар", "сонымен", "тұр", "тағы", "және", "де", "оның", "ішінде"]
+)
 _KAZAKH_WORD = re.compile(r"[а-яәғқңөұүһіё]{5,}")
 _examples_cache: dict[tuple, list[str]] = {}
 

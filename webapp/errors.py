@@ -1,13 +1,14 @@
 """Error answers: an HTML page for people, JSON under /api/ — never a traceback."""
+
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from webapp.i18n import fast_gettext as _
 from werkzeug.exceptions import HTTPException
 
 from webapp.data import BadQuery, Missing, NoIndex
+from webapp.i18n import fast_gettext as _
 from webapp.security import BadRequest
 
 log = logging.getLogger("izde.web")
@@ -35,8 +36,9 @@ def error_response(status: int, message: str = "", **extra):
         body.update(extra)
         return jsonify(body), status
     extra.setdefault("q", _kept_query())
-    return render_template("error.html", status=status, title=title, message=message,
-                           **extra), status
+    return render_template(
+        "error.html", status=status, title=title, message=message, **extra
+    ), status
 
 
 def _kept_query() -> str:
@@ -69,8 +71,9 @@ def init_errors(app: Flask) -> None:
         if wants_json():
             return error_response(503, message, command=command, detail=exc.detail)
         title = _titles()[503] if exc.kind == "missing" else _("The index is damaged")
-        return render_template("error.html", status=503, title=title, message=message,
-                               command=command, q=_kept_query()), 503
+        return render_template(
+            "error.html", status=503, title=title, message=message, command=command, q=_kept_query()
+        ), 503
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -90,4 +93,3 @@ def init_errors(app: Flask) -> None:
             return _http(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, _("The server hit an error. It has been logged."))
-

@@ -2,6 +2,7 @@
 
 Every interface string is an English msgid translated in webapp/translations/*/messages.po.
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,9 @@ def remember_language(response: Response) -> Response:
         wanted = request.args.get("lang", "")
         chosen = wanted if wanted in LANGUAGES else None
     if chosen and request.cookies.get(COOKIE) != chosen:
-        response.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax",
-                            httponly=True, path="/")
+        response.set_cookie(
+            COOKIE, chosen, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True, path="/"
+        )
     return response
 
 
@@ -55,8 +57,14 @@ def switch_links() -> list[dict]:
     for code, name in LANGUAGES.items():
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
         args.append(("lang", code))
-        links.append({"code": code, "name": name, "current": code == current,
-                      "href": request.path + "?" + urlencode(args)})
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "current": code == current,
+                "href": request.path + "?" + urlencode(args),
+            }
+        )
     return links
 
 
@@ -113,7 +121,8 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(
         lambda s: _translations().ugettext(s),
         lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True)
+        newstyle=True,
+    )
 
     def _pick_language() -> None:
         g.lang = select_language()

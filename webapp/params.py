@@ -1,18 +1,26 @@
 """Reading request parameters once, the same way for a page and its JSON twin."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import request
-from webapp.i18n import fast_gettext as _
 
-from webapp.security import (MAX_LIMIT, MAX_OFFSET, MAX_PARAGRAPH, BadRequest, int_arg,
-                             query_arg, valid_doc_id)
+from webapp.i18n import fast_gettext as _
+from webapp.security import (
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_PARAGRAPH,
+    BadRequest,
+    int_arg,
+    query_arg,
+    valid_doc_id,
+)
 
 ORDERS = ("relevance", "document")
 DEFAULT_LIMIT = 10
-DEFAULT_FACETS = 20      # documents listed in the per-document counts (indexer.search.engine.FACETS)
-MAX_FACETS = 1_000       # indexer.search.engine.MAX_FACETS
+DEFAULT_FACETS = 20  # documents listed in the per-document counts (indexer.search.engine.FACETS)
+MAX_FACETS = 1_000  # indexer.search.engine.MAX_FACETS
 
 
 @dataclass
@@ -36,8 +44,9 @@ def search_params() -> SearchParams:
     if order not in ORDERS:
         raise BadRequest(_("order must be relevance or document."))
     facets = int_arg("facets", DEFAULT_FACETS, 0, MAX_FACETS)
-    return SearchParams(q=q.strip(), limit=limit, offset=offset, doc=doc, order=order,
-                        facets=facets)
+    return SearchParams(
+        q=q.strip(), limit=limit, offset=offset, doc=doc, order=order, facets=facets
+    )
 
 
 def paragraph_arg(name: str = "n") -> int:

@@ -1,15 +1,19 @@
 """Headers, input limits and the one place where HTML from the index is trusted (<mark> only)."""
+
 from __future__ import annotations
 
 import re
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, abort, request
-from webapp.i18n import fast_gettext as _
 from markupsafe import Markup, escape
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'")
+from webapp.i18n import fast_gettext as _
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'"
+)
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -63,12 +67,14 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 def _range_message(name: str, low: int, high: int) -> str:
     if name == "limit":
-        return _("The number of hits per page must be from %(low)s to %(high)s.", low=low,
-                 high=high)
+        return _(
+            "The number of hits per page must be from %(low)s to %(high)s.", low=low, high=high
+        )
     if name == "offset":
         return _("The offset must be from %(low)s to %(high)s.", low=low, high=high)
-    return _("%(name)s must be a whole number from %(low)s to %(high)s.", name=name, low=low,
-             high=high)
+    return _(
+        "%(name)s must be a whole number from %(low)s to %(high)s.", name=name, low=low, high=high
+    )
 
 
 def query_arg(name: str = "q") -> str:

@@ -6,6 +6,7 @@ caches and waitress threads) and the first process accepts the connections and h
 to the workers in turn, so each core serves requests.  It also restarts a worker that dies
 and stops them all on SIGTERM or Ctrl+C; a worker whose parent dies stops too.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,16 +35,27 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, MAX_AUTO_WORKERS))
 
 
-def make_server(index_dir: Path | str, host: str = "127.0.0.1", port: int = 8000,
-                threads: int = 8, sockets: list | None = None):
+def make_server(
+    index_dir: Path | str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    threads: int = 8,
+    sockets: list | None = None,
+):
     """A bound (not yet running) waitress server for the app over `index_dir`; port 0 = any.
     With `sockets`, it accepts on those (already listening) sockets instead."""
     app = create_app({"INDEX_DIR": Path(index_dir)})
     # waitress' own size limits stay at their defaults: a query that fits in them reaches the
     # app, which answers with its own clear 400 (and its security headers).
     where = {"sockets": sockets} if sockets else {"host": host, "port": port}
-    server = create_server(app, threads=threads, ident="izde", expose_tracebacks=False,
-                           clear_untrusted_proxy_headers=True, **where)
+    server = create_server(
+        app,
+        threads=threads,
+        ident="izde",
+        expose_tracebacks=False,
+        clear_untrusted_proxy_headers=True,
+        **where,
+    )
     server.izde_app = app
     return server
 
@@ -55,7 +67,7 @@ def configure_logging() -> None:
     logging.getLogger("izde.web").setLevel(level)
 
 
-WARM_SECONDS = 20.0      # $IZDE_WARM_SECONDS: decoding frequent terms before serving
+WARM_SECONDS = 20.0  # $IZDE_WARM_SECONDS: decoding frequent terms before serving
 
 
 def warm_seconds() -> float:
@@ -92,8 +104,13 @@ def warm_up(app, caches: bool = True) -> None:
             log.info("warm-up: %d frequent terms decoded in %.1f s", n, time.monotonic() - t0)
 
 
-def serve(index_dir: Path | str, host: str = "127.0.0.1", port: int = 8000,
-          threads: int = 8, workers: int | None = None) -> None:
+def serve(
+    index_dir: Path | str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    threads: int = 8,
+    workers: int | None = None,
+) -> None:
     configure_logging()
     workers = default_workers() if workers is None else max(1, int(workers))
     if workers > 1 and hasattr(os, "fork"):
@@ -101,8 +118,9 @@ def serve(index_dir: Path | str, host: str = "127.0.0.1", port: int = 8000,
         return
     server = make_server(index_dir, host=host, port=port, threads=threads)
     warm_up(server.izde_app)
-    log.info("izde serving %s at http://%s:%s/", index_dir, server.effective_host,
-             server.effective_port)
+    log.info(
+        "izde serving %s at http://%s:%s/", index_dir, server.effective_host, server.effective_port
+    )
     try:
         server.run()
     except KeyboardInterrupt:
@@ -116,6 +134,7 @@ def serve(index_dir: Path | str, host: str = "127.0.0.1", port: int = 8000,
 # next worker in turn (the descriptor is passed over a Unix socket pair): the workers get
 # equal shares of the connections (with one shared listening socket, whichever worker wakes
 # first takes a connection, and a keep-alive client may then stay on the busier one).
+
 
 class _Stop(Exception):
     pass
@@ -132,8 +151,7 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(channel: socket.socket, index_dir, threads: int, parent: int,
-            family: int) -> None:
+def _worker(channel: socket.socket, index_dir, threads: int, parent: int, family: int) -> None:
     import threading
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -146,14 +164,14 @@ def _worker(channel: socket.socket, index_dir, threads: int, parent: int,
     idle.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
     idle.listen(1)
     server = make_server(index_dir, threads=threads, sockets=[idle])
-    server.readable = lambda: False             # never accept on it
-    warm_up(server.izde_app, caches=False)      # (the parent warmed the caches once)
+    server.readable = lambda: False  # never accept on it
+    warm_up(server.izde_app, caches=False)  # (the parent warmed the caches once)
 
-    def adopt(conn: socket.socket) -> None:    # in waitress' own loop thread
+    def adopt(conn: socket.socket) -> None:  # in waitress' own loop thread
         try:
             server.set_socket_options(conn)
             addr = server.fix_addr(conn.getpeername())
-        except OSError:                         # the client already went away
+        except OSError:  # the client already went away
             conn.close()
             return
         server.channel_class(server, conn, addr, server.adj, map=server._map)
@@ -165,26 +183,29 @@ def _worker(channel: socket.socket, index_dir, threads: int, parent: int,
             except OSError:
                 msg, fds = b"", []
             if not msg and not fds:
-                os._exit(0)                     # the parent is gone
+                os._exit(0)  # the parent is gone
             for fd in fds:
                 conn = socket.socket(fileno=fd)
                 if conn.type != socket.SOCK_STREAM or conn.family not in (
-                        socket.AF_INET, socket.AF_INET6):
+                    socket.AF_INET,
+                    socket.AF_INET6,
+                ):
                     conn.close()
                     continue
                 server.trigger.pull_trigger(lambda conn=conn: adopt(conn))
 
     threading.Thread(target=receive, name="izde-connections", daemon=True).start()
-    channel.sendall(b"r")                       # ready: connections may come
+    channel.sendall(b"r")  # ready: connections may come
     server.run()
 
 
 def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) -> None:
     import select
 
-    for handler in logging.getLogger().handlers:     # which worker wrote a line
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(name)s %(levelname)s [%(process)d] %(message)s"))
+    for handler in logging.getLogger().handlers:  # which worker wrote a line
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(name)s %(levelname)s [%(process)d] %(message)s")
+        )
     sock = _listening_socket(host, port)
     bound = sock.getsockname()
     parent = os.getpid()
@@ -203,9 +224,9 @@ def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) 
         import gc
 
         gc.collect()
-    slots: list = [None] * workers             # (pid, our end of its socket pair, started)
-    ready: set = set()                          # worker numbers that have said so
-    gone: set = set()                           # ended, not yet reaped
+    slots: list = [None] * workers  # (pid, our end of its socket pair, started)
+    ready: set = set()  # worker numbers that have said so
+    gone: set = set()  # ended, not yet reaped
 
     def spawn(i: int) -> None:
         ready.discard(i)
@@ -228,7 +249,7 @@ def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) 
                 logging.shutdown()
                 os._exit(code)
         theirs.close()
-        ours.settimeout(5)                      # a worker that stops reading is skipped
+        ours.settimeout(5)  # a worker that stops reading is skipped
         slots[i] = (pid, ours, time.monotonic())
 
     def stop(_signum, _frame):
@@ -238,8 +259,14 @@ def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) 
     signal.signal(signal.SIGINT, stop)
     for i in range(workers):
         spawn(i)
-    log.info("izde serving %s at http://%s:%s/ (%d worker processes, %d threads each)",
-             index_dir, bound[0], bound[1], workers, threads)
+    log.info(
+        "izde serving %s at http://%s:%s/ (%d worker processes, %d threads each)",
+        index_dir,
+        bound[0],
+        bound[1],
+        workers,
+        threads,
+    )
     quick_deaths = 0
     failed = False
     turn = 0
@@ -257,8 +284,7 @@ def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) 
                 for i, slot in enumerate(slots):
                     if slot is not None and slot[0] == pid:
                         slot[1].close()
-                        log.warning("worker %s ended (status %s); starting another", pid,
-                                    status)
+                        log.warning("worker %s ended (status %s); starting another", pid, status)
                         quick = time.monotonic() - slot[2] < 5
                         quick_deaths = quick_deaths + 1 if quick else 0
                         if quick_deaths >= 3 * workers:
@@ -282,18 +308,18 @@ def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) 
                     said = b""
                 if said:
                     ready.add(i)
-                else:                           # it ended: started again once reaped
+                else:  # it ended: started again once reaped
                     gone.add(i)
             if sock not in readable:
                 continue
             try:
                 conn, _addr = sock.accept()
-            except OSError as exc:              # e.g. out of file descriptors: try again
+            except OSError as exc:  # e.g. out of file descriptors: try again
                 log.warning("accept failed: %s", exc)
                 time.sleep(0.05)
                 continue
             try:
-                for _ in range(workers):        # the next ready worker in turn takes it
+                for _ in range(workers):  # the next ready worker in turn takes it
                     i = turn % workers
                     turn += 1
                     if i not in ready:
@@ -301,10 +327,10 @@ def _serve_workers(index_dir, host: str, port: int, threads: int, workers: int) 
                     try:
                         socket.send_fds(slots[i][1], [b"c"], [conn.fileno()])
                         break
-                    except (BlockingIOError, socket.timeout):
-                        continue                # busy: the next one
+                    except (TimeoutError, BlockingIOError):
+                        continue  # busy: the next one
                     except OSError:
-                        ready.discard(i)        # gone: it is started again when reaped
+                        ready.discard(i)  # gone: it is started again when reaped
             finally:
                 conn.close()
     except _Stop:

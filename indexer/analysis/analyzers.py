@@ -40,12 +40,13 @@ Rules worth knowing (tests pin each one):
   lower-cased but not stemmed; in an all-capitals paragraph (a heading) words are stemmed.
 - Language: see `indexer.text.lang`.
 """
+
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 import snowballstemmer
 from whoosh.analysis import Filter, Token, Tokenizer
@@ -68,12 +69,30 @@ from indexer.text.normalize import (
 )
 
 __all__ = [
-    "KazakhTokenizer", "CompoundFilter", "NFCFilter", "InvisibleCharFilter",
-    "PunctuationFilter", "LookalikeFilter", "AbbreviationFilter", "KazakhLowercaseFilter",
-    "NumberFilter", "LanguageFilter", "NormalizeFilter", "KazakhStemFilter", "FoldStemFilter",
-    "KazakhAnalyzer", "ExactAnalyzer", "FoldAnalyzer", "analyze", "stem_word", "index_terms",
-    "paragraph_terms", "ParagraphTerms",
-    "fold_kazakh", "has_kazakh_letters", "is_abbreviation",
+    "KazakhTokenizer",
+    "CompoundFilter",
+    "NFCFilter",
+    "InvisibleCharFilter",
+    "PunctuationFilter",
+    "LookalikeFilter",
+    "AbbreviationFilter",
+    "KazakhLowercaseFilter",
+    "NumberFilter",
+    "LanguageFilter",
+    "NormalizeFilter",
+    "KazakhStemFilter",
+    "FoldStemFilter",
+    "KazakhAnalyzer",
+    "ExactAnalyzer",
+    "FoldAnalyzer",
+    "analyze",
+    "stem_word",
+    "index_terms",
+    "paragraph_terms",
+    "ParagraphTerms",
+    "fold_kazakh",
+    "has_kazakh_letters",
+    "is_abbreviation",
 ]
 
 # -- tokenizer ----------------------------------------------------------------------------
@@ -102,13 +121,23 @@ class KazakhTokenizer(Tokenizer):
         self.compounds = compounds
 
     def __eq__(self, other: object) -> bool:
-        return (other.__class__ is self.__class__
-                and getattr(other, "compounds", None) == getattr(self, "compounds", None))
+        return other.__class__ is self.__class__ and getattr(other, "compounds", None) == getattr(
+            self, "compounds", None
+        )
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "",
-                 **kwargs) -> Iterator[Token]:
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.context = value
         t.tokenized = tokenize
@@ -126,8 +155,16 @@ class KazakhTokenizer(Tokenizer):
             return
         compounds = getattr(self, "compounds", None)
         if compounds is not None:
-            yield from self._with_compounds(t, value, positions, chars, keeporiginal,
-                                            start_pos, start_char, compounds == "exact")
+            yield from self._with_compounds(
+                t,
+                value,
+                positions,
+                chars,
+                keeporiginal,
+                start_pos,
+                start_char,
+                compounds == "exact",
+            )
             return
         # Hot loops: the common cases without per-token branches.
         if keeporiginal or chars:
@@ -152,9 +189,16 @@ class KazakhTokenizer(Tokenizer):
                 yield t
 
     @staticmethod
-    def _with_compounds(t: Token, value: str, positions: bool, chars: bool,
-                        keeporiginal: bool, start_pos: int, start_char: int,
-                        exact: bool) -> Iterator[Token]:
+    def _with_compounds(
+        t: Token,
+        value: str,
+        positions: bool,
+        chars: bool,
+        keeporiginal: bool,
+        start_pos: int,
+        start_char: int,
+        exact: bool,
+    ) -> Iterator[Token]:
         split_chars = _SPLIT_CHARS
         shift = 0
         for pos, m in enumerate(TOKEN_RE.finditer(value), start_pos):
@@ -185,13 +229,13 @@ _DATE_PIECE_RE = re.compile(r"\d+")
 # Case, possessive, plural and ordinal endings written after an abbreviation or a number
 # (ХДП-ның, ҚР-дағы, ЖОО-ларының, 200-ден, 1-ші), plus Russian ordinal endings (1-й, 90-х).
 _SUFFIX_CHAIN_RE = re.compile(
-    r"^(?:(?:(?:ыншы|інші|ншы|нші|шы|ші|еу|ау|дай|дей|тай|тей)?"   # ordinal, collective
-    r"(?:лар|лер|дар|дер|тар|тер)?"                                 # plural
+    r"^(?:(?:(?:ыншы|інші|ншы|нші|шы|ші|еу|ау|дай|дей|тай|тей)?"  # ordinal, collective
+    r"(?:лар|лер|дар|дер|тар|тер)?"  # plural
     r"(?:ымыз|іміз|мыз|міз|ыңыз|іңіз|ңыз|ңіз|ым|ім|ың|ің|сы|сі|ы|і)?"  # possessive
     r"(?:ның|нің|дың|дің|тың|тің|ға|ге|қа|ке|на|не|а|е|ны|ні|ды|ді|ты|ті|н|да|де|та|те|"
-    r"нда|нде|дан|ден|тан|тен|нан|нен|мен|бен|пен|менен|ша|ше)?"     # case
-    r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі|ғы|гі|қы|кі)?)"              # attributive
-    r"|й|я|е|го|му|м|х|ти|ми|ые|ых|ое|ой|ый|ая|ую|ом)$"            # Russian, after numbers
+    r"нда|нде|дан|ден|тан|тен|нан|нен|мен|бен|пен|менен|ша|ше)?"  # case
+    r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі|ғы|гі|қы|кі)?)"  # attributive
+    r"|й|я|е|го|му|м|х|ти|ми|ые|ых|ое|ой|ый|ая|ую|ом)$"  # Russian, after numbers
 )
 _LATIN_HEAD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 #: Particles written with a hyphen after any word ("сондай-ақ", "келді-ау").
@@ -223,8 +267,12 @@ def _is_clitic(tail: str, head: str, apostrophe: bool = False) -> bool:
     if apostrophe:
         return tail != "" and _SUFFIX_CHAIN_RE.match(tail) is not None
     head = remove_invisible(head)
-    if (head.isdigit() or (head.isupper() and head.isalpha()) or is_abbreviation(head)
-            or (_LATIN_HEAD_RE.match(head) is not None and not is_cyrillic_word(head))):
+    if (
+        head.isdigit()
+        or (head.isupper() and head.isalpha())
+        or is_abbreviation(head)
+        or (_LATIN_HEAD_RE.match(head) is not None and not is_cyrillic_word(head))
+    ):
         # After a number, an abbreviation or a Latin word ("Twitter-дегі").
         return tail != "" and _SUFFIX_CHAIN_RE.match(tail) is not None
     return False
@@ -247,11 +295,11 @@ def split_compound(raw: str) -> tuple[int, list[tuple[int, int]]]:
     for i in range(len(raw) - 1, 0, -1):
         c = raw[i]
         if c in _HYPHEN_SET:
-            if _is_clitic(raw[i + 1:], _PIECE_RE.findall(raw[:i])[-1]):
+            if _is_clitic(raw[i + 1 :], _PIECE_RE.findall(raw[:i])[-1]):
                 end = i
             break
         if c in _APOS_SET:
-            if _is_clitic(raw[i + 1:], raw[:i], apostrophe=True):
+            if _is_clitic(raw[i + 1 :], raw[:i], apostrophe=True):
                 end = i
             break
     parts: list[tuple[int, int]] = []
@@ -337,6 +385,7 @@ def _expand_compound(t: Token, exact: bool) -> Iterator[Token]:
 
 
 # -- one filter per character step --------------------------------------------------------
+
 
 class NFCFilter(Filter):
     """Unicode NFC."""
@@ -551,8 +600,10 @@ def fold_token(norm: str, lang: str, nostem: bool = False) -> str:
         return fold_kazakh(norm)
     if "-" in norm:
         head, _, last = norm.rpartition("-")
-        return (f"{fold_kazakh(head)}-"
-                f"{_fold_plain(last, token_lang(last, 'ru' if lang == 'ru' else 'kk'))}")
+        return (
+            f"{fold_kazakh(head)}-"
+            f"{_fold_plain(last, token_lang(last, 'ru' if lang == 'ru' else 'kk'))}"
+        )
     return _fold_plain(norm, lang)
 
 
@@ -603,10 +654,19 @@ class FoldStemFilter(Filter):
 
 # -- analyzers ------------------------------------------------------------------------------
 
+
 def normalize_filters() -> list[Filter]:
     """The unfused normalisation steps, in order (what `NormalizeFilter` does)."""
-    return [NFCFilter(), InvisibleCharFilter(), PunctuationFilter(), LookalikeFilter(),
-            AbbreviationFilter(), KazakhLowercaseFilter(), NumberFilter(), LanguageFilter()]
+    return [
+        NFCFilter(),
+        InvisibleCharFilter(),
+        PunctuationFilter(),
+        LookalikeFilter(),
+        AbbreviationFilter(),
+        KazakhLowercaseFilter(),
+        NumberFilter(),
+        LanguageFilter(),
+    ]
 
 
 def _chain(first, *rest):
@@ -620,8 +680,7 @@ def KazakhAnalyzer(fused: bool = True):  # noqa: N802 - named like Whoosh's Stan
     """Stems, for paragraph text (with positions), titles, sections and queries."""
     if fused:
         return KazakhTokenizer(compounds="stem") | NormalizeFilter(then="stem")
-    return _chain(KazakhTokenizer(), CompoundFilter(), *normalize_filters(),
-                  KazakhStemFilter())
+    return _chain(KazakhTokenizer(), CompoundFilter(), *normalize_filters(), KazakhStemFilter())
 
 
 def ExactAnalyzer(fused: bool = True):  # noqa: N802
@@ -648,6 +707,7 @@ def FoldAnalyzer(fused: bool = True):  # noqa: N802
 # terms every analyzer makes of it, and its extra positions (compounds). The schema's
 # fields (`indexer.index.schema`) index from it; tests/test_schema_fields.py checks that it gives
 # exactly what the analyzers give.
+
 
 class ParagraphTerms(tuple):
     """`stems`: {term: [positions]} as KazakhAnalyzer indexes the text; `exact`: {term:
@@ -686,8 +746,7 @@ def _token_terms(raw: str, plang: str, caps: bool, folds: bool) -> tuple:
     """(stem, exact, fold) of one raw token: `_analyze_token` for "stem", "" and "fold",
     normalising once."""
     norm, lang, nostem = _normalize_token(raw, plang, caps)
-    return (stem_token(norm, lang, nostem), norm,
-            fold_token(norm, lang, nostem) if folds else None)
+    return (stem_token(norm, lang, nostem), norm, fold_token(norm, lang, nostem) if folds else None)
 
 
 def _make_plan(raw: str, plang: str, caps: bool, folds: bool) -> tuple:
@@ -761,11 +820,19 @@ def analyze(text: str, mode: str = "index") -> list[dict]:
     end, pos, norm, stem, fold, lang, part ("", "whole" or "part" of a compound)."""
     out = []
     for t in _ANALYZER(text, positions=True, chars=True, mode=mode):
-        out.append({
-            "text": text[t.startchar:t.endchar], "start": t.startchar, "end": t.endchar,
-            "pos": t.pos, "norm": t.norm, "stem": t.text,
-            "fold": fold_token(t.norm, t.lang, t.nostem), "lang": t.lang, "part": t.part,
-        })
+        out.append(
+            {
+                "text": text[t.startchar : t.endchar],
+                "start": t.startchar,
+                "end": t.endchar,
+                "pos": t.pos,
+                "norm": t.norm,
+                "stem": t.text,
+                "fold": fold_token(t.norm, t.lang, t.nostem),
+                "lang": t.lang,
+                "part": t.part,
+            }
+        )
     return out
 
 

@@ -5,6 +5,7 @@ The passages are indexed into a temporary index (the same store and schema as
 up to 100 hits, and documents are ranked by their best paragraph.  Relevance is binary;
 figures are averaged over the topics that have at least one relevant judgement.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,6 +19,7 @@ DEPTH = 100
 
 
 # -- metrics (standard definitions, binary relevance) -------------------------------------------
+
 
 def ndcg_at(ranked: list[str], relevant: set[str], k: int = 10) -> float:
     dcg = sum(1.0 / math.log2(i + 2) for i, d in enumerate(ranked[:k]) if d in relevant)
@@ -45,20 +47,28 @@ def score_run(run: dict[str, list[str]], qrels: dict[str, set[str]]) -> tuple[di
         if not relevant:
             continue
         ranked = run.get(topic, [])
-        rows.append({"topic": topic,
-                     "ndcg@10": ndcg_at(ranked, relevant, 10),
-                     "mrr@10": mrr_at(ranked, relevant, 10),
-                     "recall@10": recall_at(ranked, relevant, 10),
-                     "recall@100": recall_at(ranked, relevant, 100),
-                     "relevant": sorted(relevant), "top10": ranked[:10]})
+        rows.append(
+            {
+                "topic": topic,
+                "ndcg@10": ndcg_at(ranked, relevant, 10),
+                "mrr@10": mrr_at(ranked, relevant, 10),
+                "recall@10": recall_at(ranked, relevant, 10),
+                "recall@100": recall_at(ranked, relevant, 100),
+                "relevant": sorted(relevant),
+                "top10": ranked[:10],
+            }
+        )
     n = len(rows)
-    avg = {m: (sum(r[m] for r in rows) / n if n else 0.0)
-           for m in ("ndcg@10", "mrr@10", "recall@10", "recall@100")}
+    avg = {
+        m: (sum(r[m] for r in rows) / n if n else 0.0)
+        for m in ("ndcg@10", "mrr@10", "recall@10", "recall@100")
+    }
     avg["queries"] = n
     return avg, rows
 
 
 # -- reading the folder ----------------------------------------------------------------------------
+
 
 def read_topics(path: Path) -> dict[str, str]:
     topics = {}
@@ -105,8 +115,8 @@ def build_index(corpus: Path, index_dir: Path):
         return open_index(index_dir)
     from whoosh import index as wix
 
-    from indexer.ingest.readers import read_documents
     from indexer.index.schema import build_schema, paragraph_fields
+    from indexer.ingest.readers import read_documents
 
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = wix.create_in(str(index_dir), build_schema())

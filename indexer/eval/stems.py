@@ -15,12 +15,13 @@ sentence's `# sent_id = <source>.tagged.txt:…` names its source; `SOURCE_GROUP
 which sources read like news and encyclopedia articles, the genre of the held-out gold).
 Each group's forms are counted inside that group only.
 """
+
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 CONTENT_UPOS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 
@@ -28,10 +29,18 @@ CONTENT_UPOS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 # articles, so "news_encyclopedic" is the figure that predicts it best; "kdt" is mostly
 # grammar-book and fiction sentences; everything else (tales, Abai, a phrasebook) is "other".
 SOURCE_GROUPS: dict[str, frozenset[str]] = {
-    "news_encyclopedic": frozenset({
-        "wikipedia", "wikipedia-news", "Шымкент", "Футболдан_әлем_чемпионаты_2014",
-        "Elizabeth-II", "Радиан", "Eurovision_ән_конкурсы_2010", "Махамбет_Өтемісұлы",
-    }),
+    "news_encyclopedic": frozenset(
+        {
+            "wikipedia",
+            "wikipedia-news",
+            "Шымкент",
+            "Футболдан_әлем_чемпионаты_2014",
+            "Elizabeth-II",
+            "Радиан",
+            "Eurovision_ән_конкурсы_2010",
+            "Махамбет_Өтемісұлы",
+        }
+    ),
     "kdt": frozenset({"kdt"}),
 }
 OTHER_GROUP = "other"
@@ -65,8 +74,11 @@ def source_group(source: str) -> str:
     return OTHER_GROUP
 
 
-def read_forms(path: Path | str, normalise: Callable[[str], str] | None = None,
-               keep: Callable[[str], bool] | None = None) -> dict[str, str]:
+def read_forms(
+    path: Path | str,
+    normalise: Callable[[str], str] | None = None,
+    keep: Callable[[str], bool] | None = None,
+) -> dict[str, str]:
     """Distinct normalised content-word forms -> their most frequent gold lemma.
     `keep(source)` chooses the sentences by their source (see `source_of`)."""
     norm = normalise or _default_normalise
@@ -93,8 +105,9 @@ def read_forms(path: Path | str, normalise: Callable[[str], str] | None = None,
     return {f: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for f, c in counts.items()}
 
 
-def evaluate(path: Path | str, stemmer: Callable[[str], str] | None = None,
-             by_source: bool = False) -> dict:
+def evaluate(
+    path: Path | str, stemmer: Callable[[str], str] | None = None, by_source: bool = False
+) -> dict:
     """Pairwise conflation recall, precision and F1 of `stemmer` (default: `stem`).
     With `by_source`, the result also has "by_source": {group: {recall, precision, f1,
     forms}} for every group of `SOURCE_GROUPS` plus "other"."""
@@ -105,8 +118,9 @@ def evaluate(path: Path | str, stemmer: Callable[[str], str] | None = None,
         groups = [*SOURCE_GROUPS, OTHER_GROUP]
         result["by_source"] = {}
         for name in groups:
-            part = score(read_forms(path, keep=lambda src, name=name: source_group(src) == name),
-                         stemmer)
+            part = score(
+                read_forms(path, keep=lambda src, name=name: source_group(src) == name), stemmer
+            )
             result["by_source"][name] = {k: part[k] for k in ("recall", "precision", "f1", "forms")}
     return result
 
@@ -171,13 +185,16 @@ def format_by_source(result: dict) -> str:
     return "\n".join(
         f"{name}: recall={r['recall']:.3f} precision={r['precision']:.3f} "
         f"f1={r['f1']:.3f} forms={r['forms']}"
-        for name, r in result["by_source"].items())
+        for name, r in result["by_source"].items()
+    )
 
 
 if __name__ == "__main__":  # python -m indexer.eval.stems GOLD.conllu: figures per source
     import sys
 
     res = evaluate(sys.argv[1], by_source=True)
-    print(f"all: recall={res['recall']:.3f} precision={res['precision']:.3f} "
-          f"f1={res['f1']:.3f} forms={res['forms']}")
+    print(
+        f"all: recall={res['recall']:.3f} precision={res['precision']:.3f} "
+        f"f1={res['f1']:.3f} forms={res['forms']}"
+    )
     print(format_by_source(res))

@@ -3,6 +3,7 @@
 Used by the index writer's helper processes and by `izde serve`'s workers, so that a killed
 `izde index` or `izde serve` leaves nothing running that holds the index or the port.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,12 +1,18 @@
 """The Whoosh schema of the paragraph index, and how one paragraph fills it."""
+
 from __future__ import annotations
 
 from whoosh import formats
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from indexer.analysis.analyzers import (ExactAnalyzer, FoldAnalyzer, KazakhAnalyzer, ParagraphTerms,
-                              paragraph_terms)
+from indexer.analysis.analyzers import (
+    ExactAnalyzer,
+    FoldAnalyzer,
+    KazakhAnalyzer,
+    ParagraphTerms,
+    paragraph_terms,
+)
 from indexer.ingest.readers import Document, Paragraph
 
 SECTION_SEPARATOR = " › "
@@ -27,8 +33,9 @@ class KazakhText(TEXT):
     usual; tests/test_schema_fields.py checks that `index()` gives exactly what Whoosh's
     `TEXT.index` gives with that analyzer."""
 
-    def __init__(self, kind: str = "stem", phrase: bool = True, stored: bool = False,
-                 repeats: bool = False) -> None:
+    def __init__(
+        self, kind: str = "stem", phrase: bool = True, stored: bool = False, repeats: bool = False
+    ) -> None:
         super().__init__(analyzer=_ANALYZERS[kind](), phrase=phrase, stored=stored)
         self.kind = kind
         self.repeats = repeats
@@ -42,11 +49,14 @@ class KazakhText(TEXT):
         if kind == "stem":
             if type(self.format) is formats.Positions:
                 enc = _positions_encoder(self.format)
-                return [(t.encode("utf-8"), len(p), len(p) * fb, enc(p))
-                        for t, p in terms.stems.items()]
+                return [
+                    (t.encode("utf-8"), len(p), len(p) * fb, enc(p)) for t, p in terms.stems.items()
+                ]
             if type(self.format) is formats.Frequency:
-                return [(t.encode("utf-8"), len(p), len(p) * fb, pack_uint(len(p)))
-                        for t, p in terms.stems.items()]
+                return [
+                    (t.encode("utf-8"), len(p), len(p) * fb, pack_uint(len(p)))
+                    for t, p in terms.stems.items()
+                ]
         elif type(self.format) is formats.Frequency:
             counts = terms.exact if kind == "exact" else terms.folds
             if counts is not None:
@@ -116,18 +126,18 @@ def _positions_encoder(fmt) -> _PositionsEncoder:
 def build_schema() -> Schema:
     """One Whoosh document per paragraph (headings included)."""
     fields = dict(
-        anchor=ID(stored=True, unique=True),          # "<doc id>#p<n>"
-        doc_id=ID(stored=True, sortable=True),        # sortable: facets, ordering
+        anchor=ID(stored=True, unique=True),  # "<doc id>#p<n>"
+        doc_id=ID(stored=True, sortable=True),  # sortable: facets, ordering
         # paragraph number, reading order; one term per value (never range-queried)
         n=NUMERIC(int, stored=True, sortable=True, shift_step=0),
-        kind=STORED(),                                # paragraph | heading
-        text=KazakhText("stem", phrase=True, stored=True),    # stems, positions
-        exact=KazakhText("exact", phrase=False),              # surface forms, for =word
+        kind=STORED(),  # paragraph | heading
+        text=KazakhText("stem", phrase=True, stored=True),  # stems, positions
+        exact=KazakhText("exact", phrase=False),  # surface forms, for =word
         title=KazakhText("stem", phrase=False, stored=True, repeats=True),
         section=KazakhText("stem", phrase=False, stored=True, repeats=True),
         page=NUMERIC(int, stored=True, shift_step=0),
         lang=STORED(),
-        fp=STORED(),                                  # paragraph fingerprint
+        fp=STORED(),  # paragraph fingerprint
         url=STORED(),
     )
     if FOLD_FIELD:

@@ -24,6 +24,7 @@ commit once the new segment is written but before its TOC, after the Whoosh comm
 docs.json is written but before CURRENT moves — so tests/test_crash.py can kill the process
 there with SIGKILL. It does nothing when the variable is unset.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,15 +43,23 @@ import threading
 import time
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from indexer.ingest import ids
-from indexer.ingest.readers import (READER_VERSION, Document, SkipFile, is_sidecar, is_supported,
-                               iter_documents, read_sidecar, sidecar_path)
-from indexer.ingest.encoding import encoding_label
 from indexer.index.lifetime import die_with_parent
+from indexer.ingest import ids
+from indexer.ingest.encoding import encoding_label
+from indexer.ingest.readers import (
+    READER_VERSION,
+    Document,
+    SkipFile,
+    is_sidecar,
+    is_supported,
+    iter_documents,
+    read_sidecar,
+    sidecar_path,
+)
 
 CURRENT = "CURRENT"
 LOCK_FILE = "write.lock"
@@ -58,12 +67,12 @@ GEN_PREFIX = "gen-"
 GEN_RE = re.compile(r"^gen-(\d{6,})$")
 MANIFEST = "manifest.json"
 DOCS_JSON = "docs.json"
-HISTORY_CAP = 10               # previous fingerprint lists kept per document
+HISTORY_CAP = 10  # previous fingerprint lists kept per document
 FORMAT_VERSION = 1
 # Whoosh's own lock files are never copied into a new generation.
 _WHOOSH_LOCK_SUFFIX = "_LOCK"
-_SEGMENT_LIMIT = 12            # more segments than this: merge all at commit
-AUTO_PROCS_BYTES = 8 * 1024 * 1024   # changed input (~17K paragraphs) from which 2 processes pay off
+_SEGMENT_LIMIT = 12  # more segments than this: merge all at commit
+AUTO_PROCS_BYTES = 8 * 1024 * 1024  # changed input (~17K paragraphs) from which 2 processes pay off
 
 
 class IndexError_(Exception):
@@ -83,16 +92,19 @@ class IndexBusy(IndexError_):
 
 
 def _missing(index_dir: Path) -> IndexMissing:
-    return IndexMissing(f"no index at {index_dir}; create it with: "
-                        f"izde index corpus --index {index_dir}")
+    return IndexMissing(
+        f"no index at {index_dir}; create it with: izde index corpus --index {index_dir}"
+    )
 
 
 def _damaged(index_dir: Path, what: str) -> IndexDamaged:
-    return IndexDamaged(f"index at {index_dir} is damaged ({what}); rebuild it with: "
-                        f"izde index --rebuild --index {index_dir}")
+    return IndexDamaged(
+        f"index at {index_dir} is damaged ({what}); rebuild it with: "
+        f"izde index --rebuild --index {index_dir}"
+    )
 
 
-_PAUSE_AFTER = int(os.environ.get("IZDE_TEST_PAUSE_AFTER", "1") or 1)   # test hook: nth paragraph
+_PAUSE_AFTER = int(os.environ.get("IZDE_TEST_PAUSE_AFTER", "1") or 1)  # test hook: nth paragraph
 
 
 def _pause(point: str) -> None:
@@ -108,6 +120,7 @@ def _now() -> str:
 
 
 # -- small file-system helpers -----------------------------------------------------------
+
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -165,9 +178,14 @@ def _human(n: float) -> str:
 
 
 def _whoosh_files(gen_dir: Path) -> list[str]:
-    return sorted(p.name for p in gen_dir.iterdir()
-                  if p.is_file() and p.name not in (MANIFEST, DOCS_JSON)
-                  and not p.name.endswith(_WHOOSH_LOCK_SUFFIX) and not p.name.startswith("."))
+    return sorted(
+        p.name
+        for p in gen_dir.iterdir()
+        if p.is_file()
+        and p.name not in (MANIFEST, DOCS_JSON)
+        and not p.name.endswith(_WHOOSH_LOCK_SUFFIX)
+        and not p.name.startswith(".")
+    )
 
 
 def _verify_manifest(index_dir: Path, gen_dir: Path) -> dict:
@@ -185,15 +203,19 @@ def _verify_manifest(index_dir: Path, gen_dir: Path) -> dict:
         except FileNotFoundError:
             raise _damaged(index_dir, f"file {gen_dir.name}/{name} missing")
         if st.st_size != size:
-            raise _damaged(index_dir, f"file {gen_dir.name}/{name} has {st.st_size} bytes, "
-                                      f"expected {size}")
+            raise _damaged(
+                index_dir, f"file {gen_dir.name}/{name} has {st.st_size} bytes, expected {size}"
+            )
         # Same size, other bytes (a bad disk, a botched copy) would be served as wrong text:
         # each file's checksum is verified once per process and file version.
         key = _file_key(st)
         if name in sums and key not in _VERIFIED:
             if _crc32(gen_dir / name) != sums[name]:
-                raise _damaged(index_dir, f"file {gen_dir.name}/{name} is corrupt (its "
-                                          f"checksum differs from the one recorded)")
+                raise _damaged(
+                    index_dir,
+                    f"file {gen_dir.name}/{name} is corrupt (its "
+                    f"checksum differs from the one recorded)",
+                )
             _VERIFIED.add(key)
     return manifest
 
@@ -235,11 +257,14 @@ def schema_signature() -> str:
 
     parts = []
     for name, f in sorted(build_schema().items()):
-        attrs = {k: v for k, v in vars(f).items()
-                 if isinstance(v, (str, int, float, bool, type(None)))}
-        parts.append(f"{name}:{type(f).__name__}:{sorted(attrs.items())}:"
-                     f"{type(getattr(f, 'column_type', None)).__name__}:"
-                     f"{getattr(f, 'analyzer', None)!r}")
+        attrs = {
+            k: v for k, v in vars(f).items() if isinstance(v, (str, int, float, bool, type(None)))
+        }
+        parts.append(
+            f"{name}:{type(f).__name__}:{sorted(attrs.items())}:"
+            f"{type(getattr(f, 'column_type', None)).__name__}:"
+            f"{getattr(f, 'analyzer', None)!r}"
+        )
     for name in ("ANALYSIS_VERSION", "VERSION"):
         if hasattr(analysis, name):
             parts.append(f"{name}={getattr(analysis, name)}")
@@ -249,6 +274,7 @@ def schema_signature() -> str:
 
 
 # -- readers -----------------------------------------------------------------------------
+
 
 class IndexHandle:
     """An opened generation: `.ix`, `.generation`, `.docs`, `.searcher()`, `.refreshed()`."""
@@ -309,7 +335,7 @@ class IndexHandle:
         stamp = self.current_stamp()
         return stamp is not None and stamp != self._stamp
 
-    def refreshed(self) -> "IndexHandle":
+    def refreshed(self) -> IndexHandle:
         """A new handle when CURRENT moved to another generation, else this one (cheap)."""
         stamp = self.current_stamp()
         if stamp is None or stamp == self._stamp:
@@ -371,8 +397,9 @@ def open_index(index_dir: Path) -> IndexHandle:
     raise _damaged(index_dir, "CURRENT keeps changing")  # pragma: no cover
 
 
-def resolve_fingerprint(handle: IndexHandle, doc_id: str, n: int,
-                        h: str | None = None) -> int | None:
+def resolve_fingerprint(
+    handle: IndexHandle, doc_id: str, n: int, h: str | None = None
+) -> int | None:
     """Current number of the paragraph an old citation `/p/<doc>/<n>?h=<fp>` meant.
 
     With a fingerprint `h`: the paragraph of the current version whose fingerprint is `h`;
@@ -448,7 +475,7 @@ class _WriteLock:
         self.wait = wait
         self.fd: int | None = None
 
-    def __enter__(self) -> "_WriteLock":
+    def __enter__(self) -> _WriteLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + max(0.0, self.wait)
@@ -465,7 +492,8 @@ class _WriteLock:
                     os.close(fd)
                     raise IndexBusy(
                         f"index busy: another `izde index` (pid {holder}) is updating "
-                        f"{self.path.parent}; wait for it or retry with --wait SECONDS")
+                        f"{self.path.parent}; wait for it or retry with --wait SECONDS"
+                    )
                 time.sleep(min(0.1, max(0.0, deadline - time.monotonic())) or 0.01)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -492,6 +520,7 @@ class _WriteLock:
 
 # -- the summary -------------------------------------------------------------------------
 
+
 @dataclass
 class Summary:
     index_dir: str = ""
@@ -501,31 +530,39 @@ class Summary:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)      # unknown file types, not reported as errors
-    paragraphs: int = 0            # paragraphs written in this run
-    total_paragraphs: int = 0      # paragraphs in the index afterwards
-    documents: int = 0             # documents in the index afterwards
+    ignored: list[str] = field(default_factory=list)  # unknown file types, not reported as errors
+    paragraphs: int = 0  # paragraphs written in this run
+    total_paragraphs: int = 0  # paragraphs in the index afterwards
+    documents: int = 0  # documents in the index afterwards
     seconds: float = 0.0
-    encodings: Counter = field(default_factory=Counter)   # label -> documents read this run
+    encodings: Counter = field(default_factory=Counter)  # label -> documents read this run
     rebuilt: bool = False
     notes: list[str] = field(default_factory=list)
-    procs: int = 1                 # Whoosh writer processes used (see update_index)
+    procs: int = 1  # Whoosh writer processes used (see update_index)
 
     def report(self) -> str:
         def ids_list(xs: list[str]) -> str:
             shown = ", ".join(xs[:5]) + (f", … (+{len(xs) - 5})" if len(xs) > 5 else "")
             return f" ({shown})" if xs else ""
 
-        lines = [f"index {self.index_dir}: generation {self.generation or '(none)'}"
-                 + (" (rebuilt)" if self.rebuilt else "")]
-        lines.append(f"documents: {len(self.added)} added{ids_list(self.added)}, "
-                     f"{len(self.updated)} updated{ids_list(self.updated)}, "
-                     f"{len(self.removed)} removed{ids_list(self.removed)}, "
-                     f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped")
-        lines.append(f"paragraphs: {self.paragraphs} indexed in this run; index holds "
-                     f"{self.documents} documents, {self.total_paragraphs} paragraphs")
+        lines = [
+            f"index {self.index_dir}: generation {self.generation or '(none)'}"
+            + (" (rebuilt)" if self.rebuilt else "")
+        ]
+        lines.append(
+            f"documents: {len(self.added)} added{ids_list(self.added)}, "
+            f"{len(self.updated)} updated{ids_list(self.updated)}, "
+            f"{len(self.removed)} removed{ids_list(self.removed)}, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped"
+        )
+        lines.append(
+            f"paragraphs: {self.paragraphs} indexed in this run; index holds "
+            f"{self.documents} documents, {self.total_paragraphs} paragraphs"
+        )
         if self.encodings:
-            lines.append("encodings: " + ", ".join(f"{k} ×{v}" for k, v in sorted(self.encodings.items())))
+            lines.append(
+                "encodings: " + ", ".join(f"{k} ×{v}" for k, v in sorted(self.encodings.items()))
+            )
         if self.ignored:
             lines.append(f"ignored {len(self.ignored)} file(s) of unknown type")
         for note in self.notes:
@@ -539,15 +576,17 @@ class Summary:
 
 # -- discovering files -------------------------------------------------------------------
 
+
 @dataclass
 class _Source:
-    key: str          # resolved absolute path: identity of a source across runs
-    path: Path        # the path to read
-    rel: Path         # relative to the folder given on the command line
+    key: str  # resolved absolute path: identity of a source across runs
+    path: Path  # the path to read
+    rel: Path  # relative to the folder given on the command line
 
 
-def _discover(paths: list[Path], index_dir: Path, summary: Summary
-              ) -> tuple[list[_Source], list[tuple[str, bool]]]:
+def _discover(
+    paths: list[Path], index_dir: Path, summary: Summary
+) -> tuple[list[_Source], list[tuple[str, bool]]]:
     """Files to read, and the scopes (resolved path, is_dir) whose vanished docs are removed."""
     found: dict[str, _Source] = {}
     scopes: list[tuple[str, bool]] = []
@@ -558,8 +597,12 @@ def _discover(paths: list[Path], index_dir: Path, summary: Summary
         if given.is_dir():
             scopes.append((real, True))
             for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                                 and os.path.realpath(os.path.join(root, d)) != index_real)
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if not d.startswith(".")
+                    and os.path.realpath(os.path.join(root, d)) != index_real
+                )
                 for name in sorted(files):
                     p = Path(root) / name
                     if name.startswith(".") or is_sidecar(p):
@@ -574,7 +617,9 @@ def _discover(paths: list[Path], index_dir: Path, summary: Summary
             if is_sidecar(given):
                 summary.ignored.append(str(given))
             elif not is_supported(given):
-                summary.skipped.append((str(given), f"unsupported file type {given.suffix or '(none)'}"))
+                summary.skipped.append(
+                    (str(given), f"unsupported file type {given.suffix or '(none)'}")
+                )
             else:
                 found.setdefault(real, _Source(real, given, Path(given.name)))
         else:
@@ -596,6 +641,7 @@ def _hash_source(src: _Source, max_bytes: int | None) -> str | None:
     try:
         st = src.path.stat()
         from indexer.ingest.readers import max_file_bytes
+
         if st.st_size > (max_file_bytes() if max_bytes is None else max_bytes):
             return None
         h = hashlib.sha256()
@@ -613,11 +659,13 @@ def _hash_source(src: _Source, max_bytes: int | None) -> str | None:
 
 # -- writing -----------------------------------------------------------------------------
 
+
 class _GenerationWriter:
     """Creates generation N+1 (a linked copy of the live one, or empty) and one writer."""
 
-    def __init__(self, index_dir: Path, live: str | None, number: int, fresh: bool,
-                 procs: int, limitmb: int):
+    def __init__(
+        self, index_dir: Path, live: str | None, number: int, fresh: bool, procs: int, limitmb: int
+    ):
         from whoosh import index as windex
 
         from indexer.index.schema import build_schema
@@ -667,8 +715,9 @@ class _GenerationWriter:
     def commit(self, optimize: bool) -> None:
         if self.segments_before >= _SEGMENT_LIMIT:
             optimize = True
-        if os.environ.get("IZDE_TEST_PAUSE_AT") == "segment" and \
-                hasattr(self.writer, "_finalize_segment"):
+        if os.environ.get("IZDE_TEST_PAUSE_AT") == "segment" and hasattr(
+            self.writer, "_finalize_segment"
+        ):
             # Test hook: pause inside Whoosh's commit, segment written, TOC not yet.
             original = self.writer._finalize_segment
 
@@ -676,6 +725,7 @@ class _GenerationWriter:
                 seg = original()
                 _pause("segment")
                 return seg
+
             self.writer._finalize_segment = finalize_then_pause
         self.writer.commit(optimize=optimize)
 
@@ -698,12 +748,17 @@ class _GenerationWriter:
         files = _whoosh_files(self.dir)
         for name in files:
             _fsync_file(self.dir / name)
-        manifest = {"format": FORMAT_VERSION, "generation": self.name,
-                    "files": {n: (self.dir / n).stat().st_size for n in files},
-                    "crc32": {n: self._crc32(self.dir / n) for n in files}}
+        manifest = {
+            "format": FORMAT_VERSION,
+            "generation": self.name,
+            "files": {n: (self.dir / n).stat().st_size for n in files},
+            "crc32": {n: self._crc32(self.dir / n) for n in files},
+        }
         _write_durable(self.dir / MANIFEST, json.dumps(manifest, indent=1).encode())
-        _write_durable(self.dir / DOCS_JSON,
-                       json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode())
+        _write_durable(
+            self.dir / DOCS_JSON,
+            json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode(),
+        )
         _fsync_dir(self.dir)
 
 
@@ -727,21 +782,37 @@ def _doc_meta(doc: Document, old: dict | None, now: str) -> dict:
     if old and old.get("fps") and old.get("fps") != fps:
         history.insert(0, old["fps"])
     meta = {
-        "title": doc.title, "source": doc.source, "format": doc.format,
-        "encoding": doc.encoding, "lang": doc.lang, "url": doc.url, "date": doc.date,
-        "sha256": doc.sha256, "paragraphs": len(doc.paragraphs), "fps": fps,
+        "title": doc.title,
+        "source": doc.source,
+        "format": doc.format,
+        "encoding": doc.encoding,
+        "lang": doc.lang,
+        "url": doc.url,
+        "date": doc.date,
+        "sha256": doc.sha256,
+        "paragraphs": len(doc.paragraphs),
+        "fps": fps,
         "headings": sum(1 for p in doc.paragraphs if p.kind == "heading"),
         "pages": max((p.page or 0) for p in doc.paragraphs) or None,
-        "indexed_at": now, "history": history[:HISTORY_CAP],
+        "indexed_at": now,
+        "history": history[:HISTORY_CAP],
     }
     if doc.description:
         meta["description"] = doc.description
     return meta
 
 
-def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
-                 progress: bool = False, wait: float = 0.0, *, procs: int | None = None,
-                 limitmb: int = 128, max_bytes: int | None = None) -> Summary:
+def update_index(
+    paths: list[Path],
+    index_dir: Path,
+    rebuild: bool = False,
+    progress: bool = False,
+    wait: float = 0.0,
+    *,
+    procs: int | None = None,
+    limitmb: int = 128,
+    max_bytes: int | None = None,
+) -> Summary:
     """Index the documents under `paths` into `index_dir`; only new/changed ones are read.
 
     Documents indexed earlier from these paths whose files are gone are removed. A file that
@@ -792,7 +863,7 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
             except IndexDamaged:
                 if not rebuild:
                     raise
-                with contextlib.suppress(Exception):   # keep ids and history if readable
+                with contextlib.suppress(Exception):  # keep ids and history if readable
                     old_meta = json.loads((gen_dir / DOCS_JSON).read_text(encoding="utf-8"))
                     old_meta.setdefault("docs", {})
                     old_meta.setdefault("sources", {})
@@ -800,8 +871,9 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
         if live and not rebuild and old_meta.get("schema") != signature:
             rebuild = True
             summary.rebuilt = True
-            summary.notes.append("note: the schema or analysis changed since the last run; "
-                                 "rebuilt the index")
+            summary.notes.append(
+                "note: the schema or analysis changed since the last run; rebuilt the index"
+            )
             extra = [Path(s) for s in old_meta.get("sources", {}) if os.path.exists(s)]
             paths = list(paths) + extra
 
@@ -814,9 +886,10 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
         for key, info in old_sources.items():
             for d in info.get("docs", []):
                 taken[d] = key
-        file_ids = ids.assign_ids({s.key: s.rel for s in sources
-                                   if s.path.suffix.lower() not in (".jsonl", ".ndjson")},
-                                  taken)
+        file_ids = ids.assign_ids(
+            {s.key: s.rel for s in sources if s.path.suffix.lower() not in (".jsonl", ".ndjson")},
+            taken,
+        )
 
         new_docs: dict[str, dict] = {} if rebuild else dict(old_docs)
         new_sources: dict[str, dict] = {} if rebuild else dict(old_sources)
@@ -844,16 +917,24 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
         def writer() -> _GenerationWriter:
             nonlocal gw
             if gw is None:
-                gw = _GenerationWriter(index_dir, live, live_no + 1, fresh=rebuild or live is None,
-                                       procs=procs, limitmb=limitmb)
+                gw = _GenerationWriter(
+                    index_dir,
+                    live,
+                    live_no + 1,
+                    fresh=rebuild or live is None,
+                    procs=procs,
+                    limitmb=limitmb,
+                )
             return gw
 
         bar = None
         try:
             if progress:
                 from tqdm import tqdm
-                bar = tqdm(total=len(sources), unit="file", desc="indexing", file=sys.stderr,
-                           leave=False)
+
+                bar = tqdm(
+                    total=len(sources), unit="file", desc="indexing", file=sys.stderr, leave=False
+                )
             seen_keys: set[str] = set()
             first_read = True
             for src in sources:
@@ -862,8 +943,13 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
                 seen_keys.add(src.key)
                 digest = digests[src.key]
                 prev = old_sources.get(src.key)
-                if (not rebuild and prev and digest and prev.get("sha256") == digest
-                        and all(d in old_docs for d in prev.get("docs", []))):
+                if (
+                    not rebuild
+                    and prev
+                    and digest
+                    and prev.get("sha256") == digest
+                    and all(d in old_docs for d in prev.get("docs", []))
+                ):
                     summary.unchanged.extend(prev.get("docs", []))
                     continue
                 warnings: list[str] = []
@@ -889,8 +975,13 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
                     if not is_jsonl:
                         doc.doc_id = ids.slugify(side_id) if side_id else file_ids[src.key]
                     if owner.get(doc.doc_id, src.key) != src.key:
-                        summary.skipped.append((str(src.path), f"document id {doc.doc_id!r} is "
-                                                f"already used by {owner[doc.doc_id]}"))
+                        summary.skipped.append(
+                            (
+                                str(src.path),
+                                f"document id {doc.doc_id!r} is "
+                                f"already used by {owner[doc.doc_id]}",
+                            )
+                        )
                         continue
                     owner[doc.doc_id] = src.key
                     kept.append(doc.doc_id)
@@ -904,7 +995,7 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
                     if old is None:
                         summary.added.append(doc.doc_id)
                     elif rebuild and old.get("sha256") == doc.sha256:
-                        summary.unchanged.append(doc.doc_id)     # rewritten, same content
+                        summary.unchanged.append(doc.doc_id)  # rewritten, same content
                     else:
                         summary.updated.append(doc.doc_id)
                     w.add(doc)
@@ -912,7 +1003,9 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
                     summary.paragraphs += len(doc.paragraphs)
                     if bar is not None:
                         bar.set_postfix_str(f"{summary.paragraphs} paragraphs", refresh=False)
-                    summary.encodings[encoding_label(doc.encoding) if doc.encoding else doc.format] += 1
+                    summary.encodings[
+                        encoding_label(doc.encoding) if doc.encoding else doc.format
+                    ] += 1
                     new_docs[doc.doc_id] = _doc_meta(doc, old, now)
                 for warning in warnings:
                     summary.skipped.append((str(src.path), warning))
@@ -961,10 +1054,15 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
             w = writer()
             total = sum(m["paragraphs"] for m in new_docs.values())
             meta = {
-                "format": FORMAT_VERSION, "generation": w.name, "updated_at": now,
-                "schema": signature, "reader_version": READER_VERSION,
-                "documents": len(new_docs), "paragraphs": total,
-                "docs": new_docs, "sources": new_sources,
+                "format": FORMAT_VERSION,
+                "generation": w.name,
+                "updated_at": now,
+                "schema": signature,
+                "reader_version": READER_VERSION,
+                "documents": len(new_docs),
+                "paragraphs": total,
+                "docs": new_docs,
+                "sources": new_sources,
             }
             w.commit(optimize=rebuild)
             _pause("commit")
@@ -988,6 +1086,7 @@ def update_index(paths: list[Path], index_dir: Path, rebuild: bool = False,
 
 
 # -- checks and statistics ---------------------------------------------------------------
+
 
 def check_index(index_dir: Path) -> list[str]:
     """Full verification without changes; [] when the index is sound."""
@@ -1021,8 +1120,10 @@ def check_index(index_dir: Path) -> list[str]:
                 problems.append(f"{stored} stored paragraphs, docs.json says {handle.paragraphs}")
             for doc_id, m in handle.docs.items():
                 if seen.get(doc_id, 0) != m["paragraphs"]:
-                    problems.append(f"document {doc_id}: {seen.get(doc_id, 0)} paragraphs in "
-                                    f"Whoosh, docs.json says {m['paragraphs']}")
+                    problems.append(
+                        f"document {doc_id}: {seen.get(doc_id, 0)} paragraphs in "
+                        f"Whoosh, docs.json says {m['paragraphs']}"
+                    )
     except Exception as exc:
         problems.append(f"reading the index failed: {type(exc).__name__}: {exc}")
     finally:
@@ -1030,10 +1131,10 @@ def check_index(index_dir: Path) -> list[str]:
     return problems[:50]
 
 
-_TERMS_CACHE: dict[str, int] = {}     # generation folder@manifest mtime -> distinct terms
+_TERMS_CACHE: dict[str, int] = {}  # generation folder@manifest mtime -> distinct terms
 
 
-def index_stats(index_dir: Path, handle: "IndexHandle | None" = None) -> dict:
+def index_stats(index_dir: Path, handle: IndexHandle | None = None) -> dict:
     """Documents, paragraphs, distinct terms, size on disk, last update, generation, path.
 
     `handle`: an open handle of this index to describe (a server's live one: opening the
@@ -1055,8 +1156,10 @@ def index_stats(index_dir: Path, handle: "IndexHandle | None" = None) -> dict:
             _TERMS_CACHE[key] = terms
         live_size = sum(p.stat().st_size for p in handle.path.iterdir() if p.is_file())
         total = sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file())
-        encodings = Counter(encoding_label(m.get("encoding")) if m.get("encoding")
-                            else m.get("format", "?") for m in handle.docs.values())
+        encodings = Counter(
+            encoding_label(m.get("encoding")) if m.get("encoding") else m.get("format", "?")
+            for m in handle.docs.values()
+        )
         formats = Counter(m.get("format", "?") for m in handle.docs.values())
         return {
             "index": str(index_dir.resolve()),

@@ -23,6 +23,7 @@ memory-mapped.
 `IzdeMpWriter` is Whoosh's multi-process, multi-segment writer with `IzdeSegmentWriter`
 in each helper process. `open_writer(ix, procs, limitmb)` returns the right one.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -42,8 +43,8 @@ MB = 1024 * 1024
 # benchmark paragraphs (537K postings, 40K terms) took 25.5 MB, estimated 29.4 MB.
 POSTING_BYTES = 24
 TERM_BYTES = 400
-_RUN_BATCH = 2048                  # terms per marshal record in a run file
-_VALUE_CACHE_LIMIT = 100_000       # distinct encoded values kept for interning (~7 MB)
+_RUN_BATCH = 2048  # terms per marshal record in a run file
+_VALUE_CACHE_LIMIT = 100_000  # distinct encoded values kept for interning (~7 MB)
 _LENGTHS = [byte_to_length(b) if b else 0 for b in range(256)]
 
 
@@ -65,7 +66,7 @@ class TermPool:
         self.runs: list[str] = []
         self._fields: dict[str, dict] = {}
         self._values: dict[bytes, bytes] = {}
-        self._count = 0                        # postings added, for tests and reports
+        self._count = 0  # postings added, for tests and reports
 
     # -- adding ------------------------------------------------------------------------
 
@@ -109,7 +110,7 @@ class TermPool:
         """One posting (fieldname, term bytes, docnum, weight, value bytes), as Whoosh's
         writers add postings of merged segments."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        if docnum < 0:        # Whoosh's marker for spelling-only words: not a posting
+        if docnum < 0:  # Whoosh's marker for spelling-only words: not a posting
             return
         self.add_items(fieldname, docnum, ((tbytes, 0, weight, vbytes or b""),))
 
@@ -255,7 +256,7 @@ def write_terms(fieldwriter, schema, terms, lengths) -> None:
 def _fast_blocks_ok(fieldwriter) -> bool:
     try:
         from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
-    except ImportError:       # pragma: no cover - another Whoosh
+    except ImportError:  # pragma: no cover - another Whoosh
         return False
     if type(fieldwriter) is not W3FieldWriter:
         return False
@@ -263,11 +264,12 @@ def _fast_blocks_ok(fieldwriter) -> bool:
     probe._byteids = False
     try:
         probe._new_block()
-    except Exception:         # pragma: no cover - internals changed
+    except Exception:  # pragma: no cover - internals changed
         return False
-    return all(hasattr(probe, a) for a in ("_ids", "_weights", "_values", "_minlength",
-                                           "_maxlength", "_maxweight")) \
-        and hasattr(W3PostingsWriter, "_write_block")
+    return all(
+        hasattr(probe, a)
+        for a in ("_ids", "_weights", "_values", "_minlength", "_maxlength", "_maxweight")
+    ) and hasattr(W3PostingsWriter, "_write_block")
 
 
 def _add_blocks(pw, docs, weights, vals, lens) -> None:
@@ -312,9 +314,9 @@ class _PoolMixin:
 
     def _install_pool(self, limitmb: int) -> None:
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
-        self._lengths: dict[str, bytearray] = {}   # fieldname -> length byte per docnum
-        self._tracked = 0                            # documents whose lengths we recorded
-        self._lengths_ok = True                      # False: read lengths back at commit
+        self._lengths: dict[str, bytearray] = {}  # fieldname -> length byte per docnum
+        self._tracked = 0  # documents whose lengths we recorded
+        self._lengths_ok = True  # False: read lengths back at commit
 
     def _field_lengths(self, pdr, fieldname: str):
         if pdr is None:
@@ -336,8 +338,12 @@ class _PoolMixin:
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         try:
-            write_terms(self.fieldwriter, self.schema, self.pool.iter_terms(),
-                        lambda fn: self._field_lengths(pdr, fn))
+            write_terms(
+                self.fieldwriter,
+                self.schema,
+                self.pool.iter_terms(),
+                lambda fn: self._field_lengths(pdr, fn),
+            )
             self.fieldwriter.close()
         finally:
             if pdr:
@@ -352,12 +358,11 @@ class IzdeSegmentWriter(_PoolMixin, SegmentWriter):
         SegmentWriter.__init__(self, ix, limitmb=limitmb, compound=compound, **kwargs)
         self._install_pool(limitmb)
         # Features this fast path does not handle go through Whoosh's own add_document.
-        self._fast = not any(f.separate_spelling() or f.vector
-                             for _, f in self.schema.items())
+        self._fast = not any(f.separate_spelling() or f.vector for _, f in self.schema.items())
 
     def add_document(self, **fields):
         if not self._fast or any(name[0] == "_" for name in fields):
-            self._lengths_ok = False    # lengths not recorded: read them at commit
+            self._lengths_ok = False  # lengths not recorded: read them at commit
             return SegmentWriter.add_document(self, **fields)
         self._check_state()
         schema = self.schema
@@ -401,7 +406,7 @@ class _SubWriterTask(SubWriterTask):
     def run(self):
         import whoosh.multiproc as mp
 
-        mp.SegmentWriter = IzdeSegmentWriter     # in this (forked) helper process only
+        mp.SegmentWriter = IzdeSegmentWriter  # in this (forked) helper process only
         SubWriterTask.run(self)
 
 
@@ -409,16 +414,22 @@ class IzdeMpWriter(_PoolMixin, MpWriter):
     """Whoosh's `MpWriter` (documents handed to `procs` helper processes in batches, one
     segment each with `multisegment=True`) with `IzdeSegmentWriter` in the helpers."""
 
-    def __init__(self, ix, procs: int = 2, limitmb: int = 128, compound: bool = False,
-                 **kwargs) -> None:
-        MpWriter.__init__(self, ix, procs=procs, limitmb=limitmb, compound=compound,
-                          **kwargs)
+    def __init__(
+        self, ix, procs: int = 2, limitmb: int = 128, compound: bool = False, **kwargs
+    ) -> None:
+        MpWriter.__init__(self, ix, procs=procs, limitmb=limitmb, compound=compound, **kwargs)
         self._install_pool(limitmb)
-        self._lengths_ok = False    # this writer only merges segments: read their lengths
+        self._lengths_ok = False  # this writer only merges segments: read their lengths
 
     def _new_task(self):
-        task = _SubWriterTask(self.storage, self.indexname, self.jobqueue,
-                              self.resultqueue, self.subargs, self.multisegment)
+        task = _SubWriterTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
         self.tasks.append(task)
         task.start()
         return task
@@ -429,6 +440,5 @@ def open_writer(ix, procs: int = 1, limitmb: int = 128):
     each (`multisegment`); never compound segments."""
     if procs > 1:
         # The helpers share the posting memory budget (the parent only merges segments).
-        return IzdeMpWriter(ix, procs=procs, multisegment=True,
-                            limitmb=max(16, limitmb // procs))
+        return IzdeMpWriter(ix, procs=procs, multisegment=True, limitmb=max(16, limitmb // procs))
     return IzdeSegmentWriter(ix, limitmb=limitmb)

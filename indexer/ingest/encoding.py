@@ -12,6 +12,7 @@ which they read as letters expected in Kazakh/Russian text inside Cyrillic words
 they do not occur, both decodings are identical and the file is reported as Windows-1251 (such
 text types Kazakh letters with look-alikes, which normalisation folds later).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -19,8 +20,9 @@ import re
 import unicodedata
 
 # Byte values whose meaning differs between KZ-1048 and Windows-1251.
-DIFFERING_BYTES = bytes([0x8D, 0x8E, 0x9D, 0x9E, 0xA1, 0xA2, 0xA3, 0xA5, 0xAA, 0xAF,
-                         0xB4, 0xBA, 0xBC, 0xBD, 0xBE, 0xBF])
+DIFFERING_BYTES = bytes(
+    [0x8D, 0x8E, 0x9D, 0x9E, 0xA1, 0xA2, 0xA3, 0xA5, 0xAA, 0xAF, 0xB4, 0xBA, 0xBC, 0xBD, 0xBE, 0xBF]
+)
 
 RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 KAZAKH_EXTRA = set("әғқңөұүһі")
@@ -28,7 +30,7 @@ EXPECTED_CYRILLIC = RUSSIAN | KAZAKH_EXTRA
 # Punctuation and symbols ordinary in Kazakh/Russian typing (besides ASCII).
 COMMON_PUNCT = set("«»–—„“”‘’‚…№•°§±×\u00a0\u00ad·©®™€")
 
-SAMPLE_BYTES = 1 << 20   # score at most the first MiB; enough to decide
+SAMPLE_BYTES = 1 << 20  # score at most the first MiB; enough to decide
 
 
 class EncodingUndetermined(ValueError):
@@ -67,7 +69,7 @@ def plausibility(text: str) -> float:
     punctuation; symbols, C1 controls and letters of a foreign script inside a word count
     against. Words with impossible capitalisation (`РўРѕ`) count against too.
     """
-    sample = text[: SAMPLE_BYTES]
+    sample = text[:SAMPLE_BYTES]
     nonascii = 0
     good = 0.0
     for ch in sample:
@@ -75,9 +77,7 @@ def plausibility(text: str) -> float:
             continue
         nonascii += 1
         low = ch.lower()
-        if low in EXPECTED_CYRILLIC:
-            good += 1
-        elif ch in COMMON_PUNCT:
+        if low in EXPECTED_CYRILLIC or ch in COMMON_PUNCT:
             good += 1
         elif ch.isalpha():
             name = unicodedata.name(ch, "")
@@ -124,7 +124,9 @@ def decode_bytes(data: bytes, threshold: float = 0.85) -> tuple[str, str]:
         try:
             text = data.decode(bom)
         except UnicodeDecodeError as exc:
-            raise EncodingUndetermined(f"{bom} byte-order mark but invalid {bom} data: {exc.reason}")
+            raise EncodingUndetermined(
+                f"{bom} byte-order mark but invalid {bom} data: {exc.reason}"
+            )
         if _control_ratio(text[:SAMPLE_BYTES]) > 0.01:
             raise BinaryContent("not text (control characters)")
         return text, bom
@@ -147,8 +149,8 @@ def decode_bytes(data: bytes, threshold: float = 0.85) -> tuple[str, str]:
     multibyte = sum(1 for ch in lossy if ord(ch) >= 128 and ch != "\ufffd")
     if multibyte >= 20 and bad < multibyte * 0.05:
         raise EncodingUndetermined(
-            f"encoding could not be determined: mostly UTF-8 but invalid at byte "
-            f"{utf8_error.start}")
+            f"encoding could not be determined: mostly UTF-8 but invalid at byte {utf8_error.start}"
+        )
 
     candidates: list[tuple[float, str, str]] = []
     for enc in ("kz1048", "cp1251"):
@@ -163,7 +165,9 @@ def decode_bytes(data: bytes, threshold: float = 0.85) -> tuple[str, str]:
             score *= 0.5
         candidates.append((score, enc, decoded))
     if not candidates:
-        raise EncodingUndetermined("encoding could not be determined (not UTF-8, KZ-1048 or Windows-1251)")
+        raise EncodingUndetermined(
+            "encoding could not be determined (not UTF-8, KZ-1048 or Windows-1251)"
+        )
     if len(candidates) == 2 and candidates[0][2] == candidates[1][2]:
         # No differing byte: identical text; report the general code page.
         candidates = [c for c in candidates if c[1] == "cp1251"]
@@ -171,13 +175,18 @@ def decode_bytes(data: bytes, threshold: float = 0.85) -> tuple[str, str]:
     score, enc, decoded = candidates[0]
     if score < threshold:
         raise EncodingUndetermined(
-            f"encoding could not be determined (best guess {enc} scored {score:.2f})")
+            f"encoding could not be determined (best guess {enc} scored {score:.2f})"
+        )
     return decoded, enc
 
 
 def encoding_label(name: str) -> str:
     """Human name for the summary: kz1048 -> KZ-1048 etc."""
     return {
-        "utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16 (BOM)",
-        "utf-32": "UTF-32 (BOM)", "kz1048": "KZ-1048", "cp1251": "Windows-1251",
+        "utf-8": "UTF-8",
+        "utf-8-sig": "UTF-8 (BOM)",
+        "utf-16": "UTF-16 (BOM)",
+        "utf-32": "UTF-32 (BOM)",
+        "kz1048": "KZ-1048",
+        "cp1251": "Windows-1251",
     }.get(name, name)

@@ -14,6 +14,7 @@ Rules (documented in the report and relied on by anchors `<doc id>#p<n>`):
   same source earlier is kept (anchors stay stable), new sources are taken in sorted order and
   get the extension appended (`plan-md`), then a counter (`plan-2`).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,11 +30,50 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 SAFE_RECORD_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
 _CYR = {
-    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "yo",
-    "ж": "zh", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n",
-    "ң": "ng", "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u",
-    "ү": "u", "ф": "f", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e", "ю": "yu", "я": "ya", "є": "ye", "ї": "yi",
+    "а": "a",
+    "ә": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ғ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "yo",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "қ": "q",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "ng",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ұ": "u",
+    "ү": "u",
+    "ф": "f",
+    "х": "kh",
+    "һ": "h",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "і": "i",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "є": "ye",
+    "ї": "yi",
 }
 
 
@@ -104,7 +144,7 @@ def assign_ids(rel_paths: dict[str, Path], taken: dict[str, str]) -> dict[str, s
     already owns an id keeps it when its base id is unchanged; new sources are handled in
     sorted order, so the same set of files always yields the same ids.
     """
-    owner = dict(taken)            # id -> source key
+    owner = dict(taken)  # id -> source key
     by_source = {src: i for i, src in taken.items()}
     result: dict[str, str] = {}
     for key in sorted(rel_paths):

@@ -26,6 +26,7 @@ characters) or the text has no blank lines (the shipped paper: blank lines are n
 separators there); otherwise blank lines separate paragraphs and the lines of a block are
 joined (hard-wrapped text), with line-end hyphens removed before a lower-case continuation.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,9 +49,10 @@ SENTENCE_END = ".!?;:…"
 @dataclass
 class Block:
     """One unit of text before numbering: kind is 'title', 'heading' or 'paragraph'."""
+
     text: str
     kind: str = "paragraph"
-    level: int = 0              # headings: 0 = top (resets the path), 1, 2... deeper
+    level: int = 0  # headings: 0 = top (resets the path), 1, 2... deeper
     page: int | None = None
 
 
@@ -82,7 +84,7 @@ def numbered_level(line: str) -> int | None:
         return None
     number = m.group(1)
     if "." not in number and not NUMBERED_DOT_RE.match(line):
-        return None             # `2009 жылы ...` is a sentence, not a numbered title
+        return None  # `2009 жылы ...` is a sentence, not a numbered title
     return number.count(".") + 1
 
 
@@ -111,10 +113,7 @@ def join_wrapped(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif out.endswith("\u00ad"):
-            out = out[:-1] + line
-        elif (out.endswith("-") and len(out) >= 2 and out[-2].isalpha()
-              and line[0].islower()):
+        elif out.endswith("\u00ad") or out.endswith("-") and len(out) >= 2 and out[-2].isalpha() and line[0].islower():
             out = out[:-1] + line
         else:
             out = out + " " + line
@@ -128,8 +127,8 @@ def one_per_line(lines: list[str]) -> bool:
         return True
     first = next(i for i, ln in enumerate(lines) if ln.strip())
     last = max(i for i, ln in enumerate(lines) if ln.strip())
-    if not any(not ln.strip() for ln in lines[first:last + 1]):
-        return True         # no blank line between text lines: every line is a paragraph
+    if not any(not ln.strip() for ln in lines[first : last + 1]):
+        return True  # no blank line between text lines: every line is a paragraph
     long = sum(1 for ln in nonempty if len(ln) > LONG_LINE)
     return long * 2 >= len(nonempty)
 
@@ -145,8 +144,12 @@ def _title_block(lines: list[str]) -> tuple[list[str], int]:
         s = lines[i].strip()
         if not s:
             break
-        if (len(s) > MAX_TITLE_LINE or ends_sentence(s) or is_list_item(s)
-                or numbered_level(s) is not None):
+        if (
+            len(s) > MAX_TITLE_LINE
+            or ends_sentence(s)
+            or is_list_item(s)
+            or numbered_level(s) is not None
+        ):
             break
         if is_caps_line(s) and title:
             break
@@ -187,23 +190,34 @@ def _classify_lines(lines: list[str], page: int | None = None) -> list[Block]:
         if is_caps_line(s):
             text = s
             nxt = adjacent(i + 1)
-            if nxt and is_caps_line(nxt) and numbered_level(nxt) is None \
-                    and len(s) + len(nxt) <= MAX_CAPS_HEADING:
+            if (
+                nxt
+                and is_caps_line(nxt)
+                and numbered_level(nxt) is None
+                and len(s) + len(nxt) <= MAX_CAPS_HEADING
+            ):
                 text = f"{s} {nxt}"
                 i += 1
             blocks.append(Block(text, "heading", 0, page))
             i += 1
             continue
         prev, nxt = adjacent(i - 1), adjacent(i + 1)
-        in_list = (prev and numbered_level(prev) is not None) or \
-                  (nxt and numbered_level(nxt) is not None)
+        in_list = (prev and numbered_level(prev) is not None) or (
+            nxt and numbered_level(nxt) is not None
+        )
         if is_numbered_heading_line(s) and not in_list:
             text = s
             level = numbered_level(s) or 1
             after = adjacent(i + 2)
-            if (nxt and len(nxt) <= MAX_CONTINUATION and not ends_sentence(nxt)
-                    and numbered_level(nxt) is None and not is_list_item(nxt)
-                    and not is_caps_line(nxt) and (not after or nxt[0].islower())):
+            if (
+                nxt
+                and len(nxt) <= MAX_CONTINUATION
+                and not ends_sentence(nxt)
+                and numbered_level(nxt) is None
+                and not is_list_item(nxt)
+                and not is_caps_line(nxt)
+                and (not after or nxt[0].islower())
+            ):
                 text = f"{s} {nxt}"
                 i += 1
             blocks.append(Block(text, "heading", level, page))
@@ -214,8 +228,9 @@ def _classify_lines(lines: list[str], page: int | None = None) -> list[Block]:
     return blocks
 
 
-def split_plain_text(text: str, page: int | None = None,
-                     detect_title: bool = True) -> tuple[str | None, list[Block]]:
+def split_plain_text(
+    text: str, page: int | None = None, detect_title: bool = True
+) -> tuple[str | None, list[Block]]:
     """(title or None, blocks) of a plain-text document."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     title_lines: list[str] = []
@@ -248,14 +263,15 @@ def _classify_block(chunk: list[str], page: int | None) -> list[Block]:
     joined = " ".join(chunk)
     if len(chunk) <= 2 and is_caps_line(joined):
         return [Block(joined, "heading", 0, page)]
-    if len(chunk) <= 2 and is_numbered_heading_line(chunk[0]) and \
-            is_numbered_heading_line(joined):
+    if len(chunk) <= 2 and is_numbered_heading_line(chunk[0]) and is_numbered_heading_line(joined):
         return [Block(joined, "heading", numbered_level(chunk[0]) or 1, page)]
     out: list[Block] = []
     # A heading line on top of a body block.
     if len(chunk) > 1 and (is_caps_line(chunk[0]) or is_numbered_heading_line(chunk[0])):
         head = chunk[0]
-        out.append(Block(head, "heading", 0 if is_caps_line(head) else (numbered_level(head) or 1), page))
+        out.append(
+            Block(head, "heading", 0 if is_caps_line(head) else (numbered_level(head) or 1), page)
+        )
         chunk = chunk[1:]
     # List items inside a block are separate paragraphs.
     current: list[str] = []
@@ -301,14 +317,38 @@ def number_blocks(blocks: list[Block]):
         if not text or not has_word(text):
             continue
         if b.kind == "title":
-            out.append(Paragraph(n=len(out) + 1, text=text, kind="heading", section=[],
-                                 page=b.page, fp=fingerprint(text)))
+            out.append(
+                Paragraph(
+                    n=len(out) + 1,
+                    text=text,
+                    kind="heading",
+                    section=[],
+                    page=b.page,
+                    fp=fingerprint(text),
+                )
+            )
             continue
         if b.kind == "heading":
             section = tracker.push(b.level, text)
-            out.append(Paragraph(n=len(out) + 1, text=text, kind="heading", section=section,
-                                 page=b.page, fp=fingerprint(text)))
+            out.append(
+                Paragraph(
+                    n=len(out) + 1,
+                    text=text,
+                    kind="heading",
+                    section=section,
+                    page=b.page,
+                    fp=fingerprint(text),
+                )
+            )
             continue
-        out.append(Paragraph(n=len(out) + 1, text=text, kind="paragraph",
-                             section=tracker.current(), page=b.page, fp=fingerprint(text)))
+        out.append(
+            Paragraph(
+                n=len(out) + 1,
+                text=text,
+                kind="paragraph",
+                section=tracker.current(),
+                page=b.page,
+                fp=fingerprint(text),
+            )
+        )
     return out

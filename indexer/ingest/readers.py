@@ -8,25 +8,32 @@ what the file says. A language suffix in the name (`x.kk.txt`) gives the languag
 Document ids are assigned by the index (`indexer.ingest.ids`); readers leave `doc_id` as the base id
 of the file name (JSON Lines: the record's id).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from indexer.ingest import ids
 from indexer.ingest.encoding import BinaryContent, EncodingUndetermined, decode_bytes
-from indexer.ingest.paragraphs import (Block, ends_sentence, has_word, join_wrapped, number_blocks,
-                                split_plain_text)
+from indexer.ingest.paragraphs import (
+    Block,
+    ends_sentence,
+    has_word,
+    join_wrapped,
+    number_blocks,
+    split_plain_text,
+)
 
 # Bump when a reader changes how paragraphs come out: unchanged files are then re-read.
 READER_VERSION = "3"
 
-MAX_FILE_BYTES = 50 * 1024 * 1024    # default size limit; IZDE_MAX_FILE_MB overrides
+MAX_FILE_BYTES = 50 * 1024 * 1024  # default size limit; IZDE_MAX_FILE_MB overrides
 SIDECAR_SUFFIX = ".meta.json"
 
 TEXT_EXT = {".txt", ".text"}
@@ -40,12 +47,12 @@ SUPPORTED_EXT = TEXT_EXT | MARKDOWN_EXT | HTML_EXT | DOCX_EXT | PDF_EXT | JSONL_
 
 @dataclass
 class Paragraph:
-    n: int                      # 1-based, reading order, headings included
+    n: int  # 1-based, reading order, headings included
     text: str
-    kind: str = "paragraph"     # "paragraph" | "heading"
+    kind: str = "paragraph"  # "paragraph" | "heading"
     section: list[str] = field(default_factory=list)  # headings above it, outermost first
-    page: int | None = None     # PDFs only
-    fp: str = ""                # fingerprint of the normalised text (anchor stability)
+    page: int | None = None  # PDFs only
+    fp: str = ""  # fingerprint of the normalised text (anchor stability)
 
 
 @dataclass
@@ -53,14 +60,14 @@ class Document:
     doc_id: str
     title: str
     paragraphs: list[Paragraph]
-    source: str = ""            # path of the file it came from
+    source: str = ""  # path of the file it came from
     format: str = "text"
     encoding: str | None = None
     lang: str | None = None
     url: str | None = None
     date: str | None = None
     sha256: str = ""
-    description: str | None = None   # HTML meta description, when given
+    description: str | None = None  # HTML meta description, when given
 
 
 class SkipFile(Exception):
@@ -99,7 +106,7 @@ def read_sidecar(path: Path) -> dict:
     try:
         if not side.exists():
             return {}
-    except OSError as exc:          # e.g. a folder we may not enter: the file is unreadable too
+    except OSError as exc:  # e.g. a folder we may not enter: the file is unreadable too
         raise SkipFile(f"unreadable ({exc.strerror or exc})")
     try:
         data = json.loads(side.read_text(encoding="utf-8-sig"))
@@ -107,8 +114,11 @@ def read_sidecar(path: Path) -> dict:
         raise SkipFile(f"bad sidecar {side.name}: {exc}")
     if not isinstance(data, dict):
         raise SkipFile(f"bad sidecar {side.name}: not a JSON object")
-    return {k: (str(v) if v is not None else None) for k, v in data.items()
-            if k in {"title", "url", "date", "lang", "id", "description"}}
+    return {
+        k: (str(v) if v is not None else None)
+        for k, v in data.items()
+        if k in {"title", "url", "date", "lang", "id", "description"}
+    }
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
@@ -117,8 +127,10 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise SkipFile(f"too large ({size / 1048576:.1f} MB > limit {limit / 1048576:.0f} MB;"
-                           f" set IZDE_MAX_FILE_MB to raise it)")
+            raise SkipFile(
+                f"too large ({size / 1048576:.1f} MB > limit {limit / 1048576:.0f} MB;"
+                f" set IZDE_MAX_FILE_MB to raise it)"
+            )
         data = path.read_bytes()
     except PermissionError:
         raise SkipFile("unreadable (permission denied)")
@@ -151,8 +163,16 @@ def file_sha256(data: bytes, side: dict) -> str:
     return h.hexdigest()
 
 
-def _finish(path: Path, data: bytes, side: dict, fmt: str, blocks: list[Block],
-            title: str | None, encoding: str | None, meta: dict | None = None) -> Document:
+def _finish(
+    path: Path,
+    data: bytes,
+    side: dict,
+    fmt: str,
+    blocks: list[Block],
+    title: str | None,
+    encoding: str | None,
+    meta: dict | None = None,
+) -> Document:
     """Apply metadata precedence (sidecar > format > file name) and number the paragraphs."""
     meta = {k: v for k, v in (meta or {}).items() if v}
     paragraphs = number_blocks(blocks)
@@ -178,6 +198,7 @@ def _finish(path: Path, data: bytes, side: dict, fmt: str, blocks: list[Block],
 
 # -- formats ----------------------------------------------------------------------------
 
+
 def read_text(path: Path, data: bytes, side: dict, warnings: list[str]) -> list[Document]:
     text, enc = decode(data)
     title, blocks = split_plain_text(text)
@@ -193,17 +214,17 @@ _MD_SETEXT = re.compile(r"^(=+|-+)\s*$")
 
 
 def strip_markdown_inline(s: str) -> str:
-    s = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", s)            # images -> alt text
-    s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)             # links -> text
-    s = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", s)            # reference links
-    s = re.sub(r"<(https?://[^>]+)>", r"\1", s)                # autolinks
-    s = re.sub(r"</?[A-Za-z][^>]*>", "", s)                    # inline HTML tags
+    s = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", s)  # images -> alt text
+    s = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", s)  # links -> text
+    s = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", s)  # reference links
+    s = re.sub(r"<(https?://[^>]+)>", r"\1", s)  # autolinks
+    s = re.sub(r"</?[A-Za-z][^>]*>", "", s)  # inline HTML tags
     s = re.sub(r"`([^`]*)`", r"\1", s)
     s = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", s)
     s = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)", r"\1", s)
     s = re.sub(r"(?<![\w])_(?=\S)(.+?)(?<=\S)_(?![\w])", r"\1", s)
     s = re.sub(r"~~(.+?)~~", r"\1", s)
-    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>|])", r"\1", s)        # escapes
+    s = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>|])", r"\1", s)  # escapes
     return s.strip()
 
 
@@ -218,7 +239,7 @@ def _front_matter(lines: list[str]) -> tuple[dict, list[str]]:
                 if m and m.group(1).lower() in {"title", "date", "lang", "language", "url"}:
                     key = "lang" if m.group(1).lower() == "language" else m.group(1).lower()
                     meta[key] = m.group(2).strip("'\"")
-            return meta, lines[i + 1:]
+            return meta, lines[i + 1 :]
     return {}, lines
 
 
@@ -263,8 +284,9 @@ def markdown_blocks(text: str) -> tuple[dict, list[Block]]:
             continue
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if line and not para and _MD_SETEXT.match(nxt) and not _MD_LIST.match(raw):
-            blocks.append(Block(strip_markdown_inline(line), "heading",
-                                1 if nxt.startswith("=") else 2))
+            blocks.append(
+                Block(strip_markdown_inline(line), "heading", 1 if nxt.startswith("=") else 2)
+            )
             i += 2
             continue
         if not line or re.match(r"^([-*_])(\s*\1){2,}$", line):
@@ -272,12 +294,12 @@ def markdown_blocks(text: str) -> tuple[dict, list[Block]]:
             i += 1
             continue
         if re.match(r"^\|?\s*:?-{3,}", line) and "|" in line:
-            i += 1                                            # table separator row
+            i += 1  # table separator row
             continue
         if _MD_LIST.match(raw):
             flush()
             line = _MD_LIST.sub("", raw, count=1).strip()
-        line = re.sub(r"^(>\s?)+", "", line)                  # block quotes
+        line = re.sub(r"^(>\s?)+", "", line)  # block quotes
         if line.startswith("|") and line.endswith("|"):
             flush()
             cells = [strip_markdown_inline(c) for c in line.strip("|").split("|")]
@@ -338,7 +360,7 @@ def read_jsonl(path: Path, data: bytes, side: dict, warnings: list[str]) -> Iter
             bad.append(f"line {lineno}: invalid JSON ({exc.msg})")
             continue
         if not isinstance(rec, dict) or "id" not in rec or not isinstance(rec.get("text"), str):
-            bad.append(f"line {lineno}: a record needs \"id\" and \"text\"")
+            bad.append(f'line {lineno}: a record needs "id" and "text"')
             continue
         rid = ids.record_id(rec["id"])
         if rid in seen:
@@ -360,8 +382,12 @@ def read_jsonl(path: Path, data: bytes, side: dict, warnings: list[str]) -> Iter
         title = str(rec.get("title") or rid)
         count += 1
         yield Document(
-            doc_id=rid, title=" ".join(title.split()), paragraphs=paragraphs, source=str(path),
-            format="jsonl", encoding=enc,
+            doc_id=rid,
+            title=" ".join(title.split()),
+            paragraphs=paragraphs,
+            source=str(path),
+            format="jsonl",
+            encoding=enc,
             lang=(str(rec["lang"]) if rec.get("lang") else None) or name_lang,
             url=str(rec["url"]) if rec.get("url") else None,
             date=str(rec["date"]) if rec.get("date") else None,
@@ -374,16 +400,74 @@ def read_jsonl(path: Path, data: bytes, side: dict, warnings: list[str]) -> Iter
 
 # -- HTML ---------------------------------------------------------------------------------
 
-_HTML_DROP = {"script", "style", "nav", "noscript", "template", "svg", "iframe", "button",
-              "select", "option", "textarea", "head", "aside", "footer", "form", "object",
-              "canvas", "audio", "video", "map"}
-_HTML_BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "blockquote", "pre",
-               "table", "thead", "tbody", "tfoot", "tr", "dd", "dt", "dl", "figure",
-               "figcaption", "caption", "address", "hr", "fieldset", "details", "summary",
-               "header", "body", "html", "center", "td", "th"}
+_HTML_DROP = {
+    "script",
+    "style",
+    "nav",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+    "option",
+    "textarea",
+    "head",
+    "aside",
+    "footer",
+    "form",
+    "object",
+    "canvas",
+    "audio",
+    "video",
+    "map",
+}
+_HTML_BLOCK = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "figcaption",
+    "caption",
+    "address",
+    "hr",
+    "fieldset",
+    "details",
+    "summary",
+    "header",
+    "body",
+    "html",
+    "center",
+    "td",
+    "th",
+}
 _HTML_HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_META_DATE = ("date", "dc.date", "dcterms.date", "dc.date.issued", "dcterms.created",
-              "article:published_time", "og:published_time", "pubdate", "publish-date")
+_META_DATE = (
+    "date",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "article:published_time",
+    "og:published_time",
+    "pubdate",
+    "publish-date",
+)
 
 
 def _decode_html(data: bytes) -> tuple[str, str]:
@@ -447,8 +531,12 @@ def html_blocks(html: str) -> tuple[dict, list[Block]]:
                 buf.append(str(child))
                 continue
             name = child.name.lower()
-            if name in _HTML_DROP or child.get("role") == "navigation" or \
-                    child.get("hidden") is not None or child.get("aria-hidden") == "true":
+            if (
+                name in _HTML_DROP
+                or child.get("role") == "navigation"
+                or child.get("hidden") is not None
+                or child.get("aria-hidden") == "true"
+            ):
                 continue
             if name in _HTML_HEADING:
                 flush()
@@ -495,6 +583,7 @@ def read_html(path: Path, data: bytes, side: dict, warnings: list[str]) -> list[
 
 # -- DOCX ---------------------------------------------------------------------------------
 
+
 def read_docx(path: Path, data: bytes, side: dict, warnings: list[str]) -> list[Document]:
     import io
     import zipfile
@@ -534,7 +623,7 @@ def read_docx(path: Path, data: bytes, side: dict, warnings: list[str]) -> list[
                 cells: list[str] = []
                 for cell in row.cells:
                     t = " ".join(cell.text.split())
-                    if t and (not cells or cells[-1] != t):   # merged cells repeat
+                    if t and (not cells or cells[-1] != t):  # merged cells repeat
                         cells.append(t)
                 if cells:
                     blocks.append(Block(" · ".join(cells), "paragraph"))
@@ -552,6 +641,7 @@ def read_docx(path: Path, data: bytes, side: dict, warnings: list[str]) -> list[
 
 
 # -- PDF ----------------------------------------------------------------------------------
+
 
 def _pdf_date(raw: str | None) -> str | None:
     m = re.match(r"^D?:?(\d{4})(\d{2})?(\d{2})?", raw or "")
@@ -629,7 +719,9 @@ def pdf_blocks(pages: list[str]) -> list[Block]:
                 first = False
                 if not (open_end and current and line[0].islower() and indent <= margin + 1):
                     flush()
-            heading = (is_caps_line(line) or is_numbered_heading_line(line)) and len(line) < width * 0.9
+            heading = (is_caps_line(line) or is_numbered_heading_line(line)) and len(
+                line
+            ) < width * 0.9
             if heading:
                 flush()
                 level = 0 if is_caps_line(line) else 1
@@ -702,8 +794,9 @@ def _register() -> None:
     READERS[".pdf"] = read_pdf
 
 
-def iter_documents(path: Path, max_bytes: int | None = None,
-                   warnings: list[str] | None = None) -> Iterator[Document]:
+def iter_documents(
+    path: Path, max_bytes: int | None = None, warnings: list[str] | None = None
+) -> Iterator[Document]:
     """Documents of one file, one at a time (a large JSON Lines file is never held as a
     list). SkipFile comes before the first document; a failure after some documents were
     given ends the file with a warning instead."""
@@ -734,8 +827,9 @@ def iter_documents(path: Path, max_bytes: int | None = None,
         warnings.append(f"stopped after {given} documents: {reason}")
 
 
-def read_documents(path: Path, max_bytes: int | None = None,
-                   warnings: list[str] | None = None) -> list[Document]:
+def read_documents(
+    path: Path, max_bytes: int | None = None, warnings: list[str] | None = None
+) -> list[Document]:
     """Read one file into documents (JSON Lines gives many). Raises SkipFile.
 
     Problems that skip only part of a file (a bad JSON Lines record) are appended to

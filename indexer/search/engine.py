@@ -4,6 +4,7 @@ A handle is the store's `IndexHandle` (anything with `.ix`, optionally `.docs`,
 `.searcher()` and `.generation`).  Results are plain dicts (JSON-ready); their shape is
 the contract in docs/design.md.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -21,16 +22,30 @@ from urllib.parse import quote
 from whoosh import query as wq
 
 from indexer.search.highlight import highlight, tokens
+from indexer.search.query import (
+    Compiled,
+    QueryError,
+    clean,
+    compile_query,
+    has_kazakh_letters,
+    parse,
+)
 from indexer.search.ranker import Ranker, Run, Unsupported, decode_postings, slots_of_bits
-from indexer.search.query import (Compiled, QueryError, clean, compile_query, has_kazakh_letters,
-                           parse)
 
-__all__ = ["QueryError", "NotFound", "search", "term_view", "document_view",
-           "resolve_paragraph", "format_text", "format_term_text"]
+__all__ = [
+    "QueryError",
+    "NotFound",
+    "search",
+    "term_view",
+    "document_view",
+    "resolve_paragraph",
+    "format_text",
+    "format_term_text",
+]
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
-SUGGEST_BELOW = 3          # "did you mean" only when a query finds fewer hits than this
+SUGGEST_BELOW = 3  # "did you mean" only when a query finds fewer hits than this
 CONCORDANCE_LINES = 200
 CONCORDANCE_CONTEXT = 60
 ORDERS = ("relevance", "document")
@@ -47,6 +62,7 @@ class NotFound(LookupError):
 # own readers and caches (for compound segments, which izde's writer no longer makes, even a
 # copy of the segment file in memory).  Taking turns also serves short searches waiting behind a long one sooner than sharing the
 # CPU would (lower 95th-percentile latency under load).  $IZDE_SEARCH_CONCURRENCY overrides.
+
 
 def _concurrency() -> int:
     raw = os.environ.get("IZDE_SEARCH_CONCURRENCY", "").strip()
@@ -79,8 +95,8 @@ def _docs(handle) -> dict:
 
 _CACHES: OrderedDict = OrderedDict()
 _CACHES_LOCK = threading.Lock()
-PER_INDEX = 2       # handles (generations) of one index folder with caches: the live one and
-                    # the one that requests in flight may still use after a switch
+PER_INDEX = 2  # handles (generations) of one index folder with caches: the live one and
+# the one that requests in flight may still use after a switch
 MAX_CACHES = 16
 
 
@@ -89,8 +105,11 @@ def _cache(handle) -> dict:
     ranker's layout and decoded postings can take hundreds of MB on a large index, so an
     older generation's are let go once newer ones are in use)."""
     folder = getattr(handle, "index_dir", None)
-    key = (str(folder) if folder is not None else None, id(handle.ix),
-           getattr(handle, "generation", None))
+    key = (
+        str(folder) if folder is not None else None,
+        id(handle.ix),
+        getattr(handle, "generation", None),
+    )
     c = _CACHES.get(key)
     if c is not None:
         return c
@@ -109,6 +128,7 @@ def _cache(handle) -> dict:
 
 
 # -- search -------------------------------------------------------------------------------------
+
 
 def _validate(limit, offset, order) -> tuple[int, int]:
     try:
@@ -129,6 +149,7 @@ def _validate(limit, offset, order) -> tuple[int, int]:
 # BM25 summed with MaxScore pruning for ranking); Whoosh's own top-N search stays as the
 # reference path (tests compare the two) and for query shapes the ranker does not model.
 
+
 def term_postings(reader, fieldname: str, text: str) -> tuple[list[int], list[float]]:
     """Global docnums and term frequencies of one term's postings, deleted docs left out."""
     ids, tfs, _blocks, _raw = decode_postings(reader, fieldname, text)
@@ -139,8 +160,8 @@ def term_docnums(reader, fieldname: str, text: str) -> list[int]:
     return term_postings(reader, fieldname, text)[0]
 
 
-FACETS = 20              # documents listed in `facets` by default (the most hits first)
-MAX_FACETS = 1_000       # the most a caller may ask for
+FACETS = 20  # documents listed in `facets` by default (the most hits first)
+MAX_FACETS = 1_000  # the most a caller may ask for
 _RANKER_LOCK = threading.Lock()
 
 
@@ -155,7 +176,7 @@ def _ranker(handle, searcher) -> Ranker:
                 r = None
                 if _PREPARED:
                     r = _PREPARED.get(_generation_key(handle))
-                    if r is None:           # the index moved on: let that one go
+                    if r is None:  # the index moved on: let that one go
                         _PREPARED.clear()
                 if r is None:
                     r = Ranker(searcher)
@@ -173,7 +194,7 @@ def warm_caches(handle, seconds: float = 10.0) -> int:
         return _ranker(handle, s).warm(s, seconds)
 
 
-_PREPARED: dict = {}     # generation folder -> a ranker made before worker processes forked
+_PREPARED: dict = {}  # generation folder -> a ranker made before worker processes forked
 
 
 def _generation_key(handle) -> str | None:
@@ -206,9 +227,9 @@ def _run_for(handle, searcher) -> Run:
     return _ranker(handle, searcher).run(searcher)
 
 
-PROXIMITY_WINDOW = 4       # words apart (either order) that count as "close together"
-PROXIMITY_WEIGHT = 1.0     # bonus per close pair, times the pair's mean idf (measured: 0.5-1.5)
-PROXIMITY_RERANK = 50      # the proximity bonus is computed for this many top candidates
+PROXIMITY_WINDOW = 4  # words apart (either order) that count as "close together"
+PROXIMITY_WEIGHT = 1.0  # bonus per close pair, times the pair's mean idf (measured: 0.5-1.5)
+PROXIMITY_RERANK = 50  # the proximity bonus is computed for this many top candidates
 
 
 def _proximity(run: Run, pairs: list[tuple[str, str]], slots: list[int]) -> dict[int, float]:
@@ -243,7 +264,7 @@ def _proximity(run: Run, pairs: list[tuple[str, str]], slots: list[int]) -> dict
             if not xs or not ys:
                 continue
             i = j = 0
-            while i < len(xs) and j < len(ys):     # two sorted lists: closest pair
+            while i < len(xs) and j < len(ys):  # two sorted lists: closest pair
                 if abs(xs[i] - ys[j]) <= PROXIMITY_WINDOW:
                     bonus[s] = bonus.get(s, 0.0) + w
                     break
@@ -255,15 +276,16 @@ def _proximity(run: Run, pairs: list[tuple[str, str]], slots: list[int]) -> dict
 
 
 SCORE_DIRECT = float("inf")  # above this many postings, Whoosh's top-N is reranked instead
-RERANK = 100            # (that path) candidates from Whoosh's top-N reranked with the bonuses
+RERANK = 100  # (that path) candidates from Whoosh's top-N reranked with the bonuses
 
 
-def _whoosh_top(run: Run, q: wq.Query, extra: list, k: int, allowed: int | None,
-                mask: int) -> list[tuple[int, float]]:
+def _whoosh_top(
+    run: Run, q: wq.Query, extra: list, k: int, allowed: int | None, mask: int
+) -> list[tuple[int, float]]:
     """Whoosh's own top-k by its scores, plus the title/heading bonuses, as (slot, score)."""
     lay = run.layout
     docnum_of, slot_of = lay.docnum_of, lay.slot_of
-    filt = ({docnum_of[s] for s in slots_of_bits(allowed)} if allowed is not None else None)
+    filt = {docnum_of[s] for s in slots_of_bits(allowed)} if allowed is not None else None
     msk = {docnum_of[s] for s in slots_of_bits(mask)} if mask else None
     results = run.searcher.search(q, limit=k, filter=filt, mask=msk)
     scores = {slot_of[docnum]: score or 0.0 for docnum, score in results.items()}
@@ -276,8 +298,9 @@ def _whoosh_top(run: Run, q: wq.Query, extra: list, k: int, allowed: int | None,
     return list(scores.items())
 
 
-def _run(run: Run, comp: Compiled, q: wq.Query, need: int, allowed: int | None, order: str,
-         mask: int = 0) -> tuple[list, int, int]:
+def _run(
+    run: Run, comp: Compiled, q: wq.Query, need: int, allowed: int | None, order: str, mask: int = 0
+) -> tuple[list, int, int]:
     """Top `need` (slot, score), the matching set (bits) and its size."""
     lay = run.layout
     matched = run.bits(q)
@@ -324,8 +347,16 @@ def _facet_count(facets) -> int | None:
     return facets
 
 
-def run_compiled(handle, searcher, comp: Compiled, limit: int, offset: int, doc: str | None,
-                 order: str, facets: int = FACETS) -> tuple[list, int, list, int, bool]:
+def run_compiled(
+    handle,
+    searcher,
+    comp: Compiled,
+    limit: int,
+    offset: int,
+    doc: str | None,
+    order: str,
+    facets: int = FACETS,
+) -> tuple[list, int, list, int, bool]:
     """(page of (docnum, score), total, top facets [(doc_id, count)], documents with hits,
     partial) for a compiled query."""
     need = offset + limit
@@ -336,8 +367,9 @@ def run_compiled(handle, searcher, comp: Compiled, limit: int, offset: int, doc:
     union = matched
     partial = False
     if comp.loose is not None and total < need:
-        more, lmatched, lcount = _run(run, comp, comp.loose, need - total, allowed, order,
-                                      mask=matched)
+        more, lmatched, lcount = _run(
+            run, comp, comp.loose, need - total, allowed, order, mask=matched
+        )
         if lcount:
             partial = True
             items += more
@@ -349,8 +381,15 @@ def run_compiled(handle, searcher, comp: Compiled, limit: int, offset: int, doc:
     return page, total, facet_list, ndocs, partial
 
 
-def search(handle, q: str, limit: int = 10, offset: int = 0, doc: str | None = None,
-           order: str = "relevance", facets: int | str | None = FACETS) -> dict:
+def search(
+    handle,
+    q: str,
+    limit: int = 10,
+    offset: int = 0,
+    doc: str | None = None,
+    order: str = "relevance",
+    facets: int | str | None = FACETS,
+) -> dict:
     """Paragraphs matching the query, best first (or in document order), with highlights.
 
     `facets`: how many documents to list in `facets` (those with most hits; 0 to
@@ -362,7 +401,8 @@ def search(handle, q: str, limit: int = 10, offset: int = 0, doc: str | None = N
     with _searcher(handle) as s:
         comp = compile_query(tree, s.schema, s.reader())
         page, total, facet_list, ndocs, partial = run_compiled(
-            handle, s, comp, limit, offset, doc, order, nfacets)
+            handle, s, comp, limit, offset, doc, order, nfacets
+        )
         docs = _docs(handle)
         hits = [_hit(s, docs, docnum, score, q, comp) for docnum, score in page]
         suggestion = _suggest(s, q, comp) if total < SUGGEST_BELOW else None
@@ -379,7 +419,6 @@ def search(handle, q: str, limit: int = 10, offset: int = 0, doc: str | None = N
         "limit": limit,
         "offset": offset,
     }
-
 
 
 def _paragraph_links(doc_id: str, n: int, fp: str, q: str | None) -> dict:
@@ -419,6 +458,7 @@ def _suggest(searcher, q: str, comp: Compiled) -> str | None:
     if "exact" not in searcher.schema:
         return None
     from indexer.search.query import Compiler
+
     c = Compiler(searcher.schema, reader)
     corrector = searcher.corrector("exact")
     out, changed = q, False
@@ -442,7 +482,7 @@ def _suggest(searcher, q: str, comp: Compiled) -> str | None:
 
 # -- term view ---------------------------------------------------------------------------------
 
-FORM_SCAN = 20_000     # exact-field terms looked at when collecting the forms of one stem
+FORM_SCAN = 20_000  # exact-field terms looked at when collecting the forms of one stem
 
 
 def _stem_forms(handle, searcher, stem: str) -> list[str]:
@@ -476,6 +516,7 @@ def term_view(handle, w: str) -> dict:
     if not word or len(word) > 100 or " " in word:
         raise QueryError("Give one word.")
     from indexer.search.query import Compiler
+
     with _searcher(handle) as s:
         reader = s.reader()
         c = Compiler(s.schema, reader)
@@ -486,8 +527,13 @@ def term_view(handle, w: str) -> dict:
         stem = stems[0]
         forms = []
         for form in _stem_forms(handle, s, stem):
-            forms.append({"form": form, "count": int(reader.frequency("exact", form)),
-                          "paragraphs": reader.doc_frequency("exact", form)})
+            forms.append(
+                {
+                    "form": form,
+                    "count": int(reader.frequency("exact", form)),
+                    "paragraphs": reader.doc_frequency("exact", form),
+                }
+            )
         forms.sort(key=lambda f: (-f["count"], f["form"]))
         docs = _docs(handle)
         lay = _ranker(handle, s).layout
@@ -499,8 +545,9 @@ def term_view(handle, w: str) -> dict:
             per_doc[ids_of[d]] += int(tf)
             per_doc_paras[ids_of[d]] += 1
         lines = []
-        for docnum in heapq.nsmallest(CONCORDANCE_LINES, docnums,
-                                      key=lambda d: slot_rank[slot_of[d]]):
+        for docnum in heapq.nsmallest(
+            CONCORDANCE_LINES, docnums, key=lambda d: slot_rank[slot_of[d]]
+        ):
             if len(lines) >= CONCORDANCE_LINES:
                 break
             f = s.stored_fields(docnum)
@@ -510,27 +557,45 @@ def term_view(handle, w: str) -> dict:
                 if t["stem"] != stem:
                     continue
                 a, b = t["start"], t["end"]
-                lines.append({"left": text[max(0, a - CONCORDANCE_CONTEXT):a],
-                              "form": text[a:b],
-                              "right": text[b:b + CONCORDANCE_CONTEXT],
-                              "doc_id": doc_id, "paragraph": n, **links})
+                lines.append(
+                    {
+                        "left": text[max(0, a - CONCORDANCE_CONTEXT) : a],
+                        "form": text[a:b],
+                        "right": text[b : b + CONCORDANCE_CONTEXT],
+                        "doc_id": doc_id,
+                        "paragraph": n,
+                        **links,
+                    }
+                )
                 if len(lines) >= CONCORDANCE_LINES:
                     break
-        documents = [{"doc_id": d, "title": docs.get(d, {}).get("title", ""),
-                      "count": cnt, "paragraphs": per_doc_paras[d]}
-                     for d, cnt in sorted(per_doc.items(), key=lambda kv: (-kv[1], kv[0]))]
+        documents = [
+            {
+                "doc_id": d,
+                "title": docs.get(d, {}).get("title", ""),
+                "count": cnt,
+                "paragraphs": per_doc_paras[d],
+            }
+            for d, cnt in sorted(per_doc.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
     total = sum(per_doc.values())
     return {
-        "word": w, "stem": stem, "understood_as": f"text:{stem}",
-        "total": total, "paragraphs": len(docnums),
-        "forms": forms, "documents": documents,
-        "lines": lines, "lines_shown": len(lines),
+        "word": w,
+        "stem": stem,
+        "understood_as": f"text:{stem}",
+        "total": total,
+        "paragraphs": len(docnums),
+        "forms": forms,
+        "documents": documents,
+        "lines": lines,
+        "lines_shown": len(lines),
         "truncated": total > len(lines),
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
     }
 
 
 # -- document view ----------------------------------------------------------------------------
+
 
 def _doc_docnums(reader, doc_id: str) -> list[int]:
     return sorted(term_docnums(reader, "doc_id", doc_id))
@@ -561,14 +626,23 @@ def document_view(handle, doc_id: str, q: str | None = None) -> dict:
         for docnum in docnums:
             f = s.stored_fields(docnum)
             n, text = f.get("n", 0), f.get("text", "")
-            p = {"n": n, "kind": f.get("kind", "paragraph"), "section": f.get("section", ""),
-                 "page": f.get("page"), "text": text, "fp": f.get("fp", "")}
+            p = {
+                "n": n,
+                "kind": f.get("kind", "paragraph"),
+                "section": f.get("section", ""),
+                "page": f.get("page"),
+                "text": text,
+                "fp": f.get("fp", ""),
+            }
             p.update(_paragraph_links(doc_id, n, f.get("fp", ""), None))
             if comp is not None:
                 hit = docnum in hit_docnums
                 p["hit"] = hit
-                p["highlight"] = (highlight(s.schema, text, comp.marks, full=True) if hit
-                                  else html.escape(text, quote=False))
+                p["highlight"] = (
+                    highlight(s.schema, text, comp.marks, full=True)
+                    if hit
+                    else html.escape(text, quote=False)
+                )
             paras.append(p)
             title = f.get("title", "")
         paras.sort(key=lambda p: p["n"])
@@ -623,12 +697,16 @@ def format_text(result: dict, color: bool = False) -> str:
     """A readable listing of a search result."""
     lines = []
     shown = len(result["hits"])
-    head = (f"{result['total']} hits for {result['query']!r} "
-            f"(understood as {result['understood_as']}), {result['took_ms']} ms")
+    head = (
+        f"{result['total']} hits for {result['query']!r} "
+        f"(understood as {result['understood_as']}), {result['took_ms']} ms"
+    )
     lines.append(head)
     if result.get("partial"):
-        lines.append("No paragraph has all the words; paragraphs with some of them follow "
-                     "those that have them all.")
+        lines.append(
+            "No paragraph has all the words; paragraphs with some of them follow "
+            "those that have them all."
+        )
     if result.get("suggestion"):
         lines.append(f"Did you mean: {result['suggestion']}")
     if shown:
@@ -644,21 +722,26 @@ def format_text(result: dict, color: bool = False) -> str:
     if result.get("facets"):
         lines.append("")
         more = result.get("facet_documents", 0) - len(result["facets"])
-        lines.append("by document: " + ", ".join(f"{d} ({c})"
-                                                  for d, c in result["facets"].items())
-                     + (f", and {more} more documents" if more > 0 else ""))
+        lines.append(
+            "by document: "
+            + ", ".join(f"{d} ({c})" for d, c in result["facets"].items())
+            + (f", and {more} more documents" if more > 0 else "")
+        )
     return "\n".join(lines)
 
 
 def format_term_text(result: dict) -> str:
     """A readable term view: forms, documents, concordance."""
-    lines = [f"{result['word']} (stem {result['stem']}): {result['total']} occurrences "
-             f"in {result['paragraphs']} paragraphs"]
+    lines = [
+        f"{result['word']} (stem {result['stem']}): {result['total']} occurrences "
+        f"in {result['paragraphs']} paragraphs"
+    ]
     if result["forms"]:
         lines.append("forms: " + ", ".join(f"{f['form']} {f['count']}" for f in result["forms"]))
     if result["documents"]:
-        lines.append("documents: " + ", ".join(f"{d['doc_id']} {d['count']}"
-                                               for d in result["documents"]))
+        lines.append(
+            "documents: " + ", ".join(f"{d['doc_id']} {d['count']}" for d in result["documents"])
+        )
     lines.append("")
     for ln in result["lines"]:
         left = ln["left"].replace("\n", " ")[-CONCORDANCE_CONTEXT:]
@@ -667,5 +750,3 @@ def format_term_text(result: dict) -> str:
     if result.get("truncated"):
         lines.append(f"… first {result['lines_shown']} lines shown")
     return "\n".join(lines)
-
-

@@ -5,15 +5,16 @@ The paragraph is run through the index's own analyzers (the schema's `text`, `fo
 it is a positive term of the query: дағдарыстан is marked for the query дағдарыс because
 its stem is.  Offsets come from the analyzer, so marks always sit on the original text.
 """
+
 from __future__ import annotations
 
 from html import escape
 
 from indexer.search.query import MatchTerms
 
-SNIPPET_OVER = 400       # paragraphs longer than this get a snippet
-SNIPPET_CONTEXT = 70     # characters of context kept on each side of a mark
-SNIPPET_HEAD = 300       # a long paragraph with nothing marked shows its start
+SNIPPET_OVER = 400  # paragraphs longer than this get a snippet
+SNIPPET_CONTEXT = 70  # characters of context kept on each side of a mark
+SNIPPET_HEAD = 300  # a long paragraph with nothing marked shows its start
 
 
 def _field_tokens(schema, fieldname: str, text: str) -> dict[int, tuple[int, str, int]]:
@@ -46,8 +47,12 @@ def _check_schema(schema) -> bool:
     except ImportError:
         return False
     try:
-        return ("text" in schema and "fold" in schema and "exact" in schema
-                and schema["text"].analyzer == KazakhAnalyzer())
+        return (
+            "text" in schema
+            and "fold" in schema
+            and "exact" in schema
+            and schema["text"].analyzer == KazakhAnalyzer()
+        )
     except Exception:  # noqa: BLE001 - an analyzer without __eq__: take the slow path
         return False
 
@@ -66,11 +71,16 @@ def tokens(schema, text: str, need_fold: bool = True) -> list[dict]:
             out = []
             for t in schema["text"].analyzer(text, chars=True, positions=True, mode="index"):
                 norm = getattr(t, "norm", t.text)
-                out.append({"start": t.startchar, "end": t.endchar, "pos": t.pos,
-                            "stem": t.text,
-                            "fold": (fold_token(norm, t.lang, t.nostem) if need_fold
-                                     else None),
-                            "exact": norm})
+                out.append(
+                    {
+                        "start": t.startchar,
+                        "end": t.endchar,
+                        "pos": t.pos,
+                        "stem": t.text,
+                        "fold": (fold_token(norm, t.lang, t.nostem) if need_fold else None),
+                        "exact": norm,
+                    }
+                )
             return out
     stems = _field_tokens(schema, "text", text)
     folds = _field_tokens(schema, "fold", text)
@@ -78,12 +88,16 @@ def tokens(schema, text: str, need_fold: bool = True) -> list[dict]:
     out = []
     for start in sorted(set(stems) | set(folds) | set(exacts)):
         ends = [d[start][0] for d in (stems, exacts, folds) if start in d]
-        out.append({
-            "start": start, "end": ends[0], "pos": stems.get(start, (0, None, -1))[2],
-            "stem": stems.get(start, (0, None))[1],
-            "fold": folds.get(start, (0, None))[1],
-            "exact": exacts.get(start, (0, None))[1],
-        })
+        out.append(
+            {
+                "start": start,
+                "end": ends[0],
+                "pos": stems.get(start, (0, None, -1))[2],
+                "stem": stems.get(start, (0, None))[1],
+                "fold": folds.get(start, (0, None))[1],
+                "exact": exacts.get(start, (0, None))[1],
+            }
+        )
     return out
 
 
@@ -94,8 +108,7 @@ def match_spans(schema, text: str, marks: MatchTerms) -> list[tuple[int, int]]:
     toks = tokens(schema, text, need_fold=bool(marks.folds))
     spans = []
     for t in toks:
-        if (t["stem"] in marks.stems or t["fold"] in marks.folds
-                or t["exact"] in marks.exact):
+        if t["stem"] in marks.stems or t["fold"] in marks.folds or t["exact"] in marks.exact:
             spans.append((t["start"], t["end"]))
     if marks.phrases:
         # Phrases by token position, as the index matched them (compound parts share
@@ -129,8 +142,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
-def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None
-           ) -> str:
+def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
     """text[start:end] escaped, with the spans inside it wrapped in <mark>."""
     end = len(text) if end is None else end
     out, pos = [], start

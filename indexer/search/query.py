@@ -5,6 +5,7 @@ as the user most likely meant or dropped); only input that cannot be searched at
 raises `QueryError` with a message fit to show the user (HTTP 400).  The rules are written
 for users in docs/query-language.md; the limits below are quoted there.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -15,20 +16,26 @@ from operator import itemgetter
 
 from whoosh import query as wq
 
-MAX_QUERY_CHARS = 1000      # longer input is refused, not truncated (it is not a search)
-MAX_TERMS = 64              # words, phrase words and filters together
-MAX_PREFIX_TERMS = 500      # index terms one `word*` may expand to (most frequent kept)
-PREFIX_SCAN = 5000          # index terms looked at while expanding one prefix
-MAX_QUERY_PREFIX_TERMS = 2000   # index terms all the prefixes of one query expand to together
-MAX_DEPTH = 16              # nesting of parentheses; deeper brackets are ignored
+MAX_QUERY_CHARS = 1000  # longer input is refused, not truncated (it is not a search)
+MAX_TERMS = 64  # words, phrase words and filters together
+MAX_PREFIX_TERMS = 500  # index terms one `word*` may expand to (most frequent kept)
+PREFIX_SCAN = 5000  # index terms looked at while expanding one prefix
+MAX_QUERY_PREFIX_TERMS = 2000  # index terms all the prefixes of one query expand to together
+MAX_DEPTH = 16  # nesting of parentheses; deeper brackets are ignored
 MAX_PHRASE_WORDS = 16
 
-FOLD_BOOST = 0.6            # a match typed without Kazakh letters ranks below the real spelling
-LATIN_BOOST = 0.8           # the Latin word itself (English text) below its Cyrillic reading
+FOLD_BOOST = 0.6  # a match typed without Kazakh letters ranks below the real spelling
+LATIN_BOOST = 0.8  # the Latin word itself (English text) below its Cyrillic reading
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
-FIELDS = {"doc": "doc", "title": "title", "section": "section",
-          "құжат": "doc", "тақырып": "title", "бөлім": "section"}
+FIELDS = {
+    "doc": "doc",
+    "title": "title",
+    "section": "section",
+    "құжат": "doc",
+    "тақырып": "title",
+    "бөлім": "section",
+}
 OR_WORDS = {"OR", "НЕМЕСЕ", "|"}
 OPEN_QUOTES = {'"': '"', "«": "»", "“": "”", "„": "“", "”": "”"}
 CLOSE_QUOTES = set('"»”“')
@@ -36,15 +43,9 @@ MINUS = "-−–"
 
 # Words that shape a question rather than name its subject.  In a query of several words
 # they are left out of the required words (a query of only such words keeps them).
-STOP_WORDS = frozenset("""
-қандай қандайы қандайға қай қайсы қайсысы қайсысын қайсыларын қайда қайдан қайдағы
-неше нешеу нешінші нешенші нешеге қанша қаншалықты кім кімнің кімге кімді кімдер кімнен
-не неге нені ненің немен неден несі нелер неліктен нешелер қашан қалай қалайша
-деп деген дегеніміз дегеніміз дегенді дейді дейміз дегенiмiз аталады атайды деп аталады
-және мен бен пен да де та те ма ме ба бе па пе ғой ғана ал бірақ немесе әлде яғни
-бұл сол осы ол олар оның мына ана үшін туралы арқылы бойынша сияқты секілді
-болады болып болған бола табылады жатады жатқан береді етеді
-""".split())
+STOP_WORDS = frozenset(
+    ["қандай", "қандайы", "қандайға", "қай", "қайсы", "қайсысы", "қайсысын", "қайсыларын", "қайда", "қайдан", "қайдағы", "неше", "нешеу", "нешінші", "нешенші", "нешеге", "қанша", "қаншалықты", "кім", "кімнің", "кімге", "кімді", "кімдер", "кімнен", "не", "неге", "нені", "ненің", "немен", "неден", "несі", "нелер", "неліктен", "нешелер", "қашан", "қалай", "қалайша", "деп", "деген", "дегеніміз", "дегеніміз", "дегенді", "дейді", "дейміз", "дегенiмiз", "аталады", "атайды", "деп", "аталады", "және", "мен", "бен", "пен", "да", "де", "та", "те", "ма", "ме", "ба", "бе", "па", "пе", "ғой", "ғана", "ал", "бірақ", "немесе", "әлде", "яғни", "бұл", "сол", "осы", "ол", "олар", "оның", "мына", "ана", "үшін", "туралы", "арқылы", "бойынша", "сияқты", "секілді", "болады", "болып", "болған", "бола", "табылады", "жатады", "жатқан", "береді", "етеді"]
+)
 
 
 class QueryError(ValueError):
@@ -53,11 +54,12 @@ class QueryError(ValueError):
 
 # -- syntax tree ---------------------------------------------------------------------------
 
+
 @dataclass
 class Word:
     text: str
-    mode: str = "plain"          # plain | exact | prefix
-    field: str | None = None     # None (paragraph text) | title | section
+    mode: str = "plain"  # plain | exact | prefix
+    field: str | None = None  # None (paragraph text) | title | section
 
 
 @dataclass
@@ -122,15 +124,19 @@ def _tokens(text: str) -> list[tuple]:
             j = i + 1
             while j < n and text[j] != close and not (close == '"' and text[j] in CLOSE_QUOTES):
                 j += 1
-            toks.append(("PHRASE", text[i + 1:j]))
-            i = j + 1                      # an unclosed quote runs to the end
-        elif ch in MINUS and i + 1 < n and text[i + 1] not in " )" and (
-                not toks or i == 0 or text[i - 1] in " (" + MINUS):
+            toks.append(("PHRASE", text[i + 1 : j]))
+            i = j + 1  # an unclosed quote runs to the end
+        elif (
+            ch in MINUS
+            and i + 1 < n
+            and text[i + 1] not in " )"
+            and (not toks or i == 0 or text[i - 1] in " (" + MINUS)
+        ):
             toks.append(("NEG",))
             i += 1
         else:
             j = i
-            while j < n and text[j] not in ' ()' and text[j] not in OPEN_QUOTES:
+            while j < n and text[j] not in " ()" and text[j] not in OPEN_QUOTES:
                 j += 1
             raw = text[i:j]
             toks.append(("OR",) if raw.upper() in OR_WORDS else ("WORD", raw))
@@ -153,7 +159,7 @@ class _Parser:
             node = self.parse_or()
             if node is not None:
                 nodes.append(node)
-            if self.peek() == "RP":           # a stray closing bracket
+            if self.peek() == "RP":  # a stray closing bracket
                 self.i += 1
         return _simplify(And(nodes))
 
@@ -197,7 +203,7 @@ class _Parser:
         kind = tok[0]
         if kind == "LP":
             if self.depth >= MAX_DEPTH:
-                return None                   # too deep: the bracket is ignored
+                return None  # too deep: the bracket is ignored
             self.depth += 1
             node = self.parse_or()
             self.depth -= 1
@@ -213,7 +219,7 @@ class _Parser:
             return Phrase(words)
         if kind == "WORD":
             return _word(tok[1])
-        return None                           # NEG handled above; stray RP/OR skipped
+        return None  # NEG handled above; stray RP/OR skipped
 
 
 def _has_word_char(s: str) -> bool:
@@ -280,8 +286,9 @@ def parse(text: str):
     if not isinstance(text, str):
         raise QueryError("The query must be text.")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"The query is too long ({len(text)} characters; "
-                         f"at most {MAX_QUERY_CHARS}).")
+        raise QueryError(
+            f"The query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})."
+        )
     tree = _Parser(_tokens(clean(text))).parse()
     if tree is None:
         raise QueryError("The query has no words to search for.")
@@ -304,13 +311,15 @@ def _walk(node):
 
 # -- compiling to Whoosh ---------------------------------------------------------------------
 
+
 @dataclass
 class MatchTerms:
     """What highlighting marks: a token matches if one of its forms is in these sets."""
-    stems: set = field(default_factory=set)       # `text` field terms
-    folds: set = field(default_factory=set)       # `fold` field terms
-    exact: set = field(default_factory=set)       # `exact` field terms
-    phrases: list = field(default_factory=list)   # lists of `text` stems, marked as runs
+
+    stems: set = field(default_factory=set)  # `text` field terms
+    folds: set = field(default_factory=set)  # `fold` field terms
+    exact: set = field(default_factory=set)  # `exact` field terms
+    phrases: list = field(default_factory=list)  # lists of `text` stems, marked as runs
 
     def empty(self) -> bool:
         return not (self.stems or self.folds or self.exact or self.phrases)
@@ -319,14 +328,15 @@ class MatchTerms:
 @dataclass
 class Compiled:
     """One query ready to run."""
-    strict: wq.Query                  # every positive part required
-    loose: wq.Query | None            # fallback: any of the positive words (None: no fallback)
-    boost: wq.Query | None            # optional: title/section/proximity, never makes a match
+
+    strict: wq.Query  # every positive part required
+    loose: wq.Query | None  # fallback: any of the positive words (None: no fallback)
+    boost: wq.Query | None  # optional: title/section/proximity, never makes a match
     understood_as: str
     marks: MatchTerms
-    words: list                       # plain words as typed (for "did you mean")
-    notes: list                       # remarks for understood_as (ignored words, truncation)
-    pairs: list = field(default_factory=list)   # adjacent query stems: proximity bonus
+    words: list  # plain words as typed (for "did you mean")
+    notes: list  # remarks for understood_as (ignored words, truncation)
+    pairs: list = field(default_factory=list)  # adjacent query stems: proximity bonus
 
 
 def has_kazakh_letters(word: str) -> bool:
@@ -344,11 +354,11 @@ def _has_latin(word: str) -> bool:
 def _latin_to_cyrillic(word: str) -> str | None:
     try:
         from indexer.text.translit import latin_to_cyrillic
-    except ImportError:        # the transliteration module has not landed yet
+    except ImportError:  # the transliteration module has not landed yet
         return None
     try:
         return latin_to_cyrillic(word)
-    except Exception:          # a reading we cannot make is no reason to fail the search
+    except Exception:  # a reading we cannot make is no reason to fail the search
         return None
 
 
@@ -481,9 +491,11 @@ class Compiler:
         shown = f"exact:{pre}* ({len(forms) + len(folds)} terms"
         shown += f", cut to the {kept} most frequent)" if cut else ")"
         if cut:
-            self.notes.append(f"{pre}* matches more than {kept} index terms; the {kept} most "
-                              f"frequent were searched (at most {MAX_PREFIX_TERMS} a prefix, "
-                              f"{MAX_QUERY_PREFIX_TERMS} for all the prefixes of a query)")
+            self.notes.append(
+                f"{pre}* matches more than {kept} index terms; the {kept} most "
+                f"frequent were searched (at most {MAX_PREFIX_TERMS} a prefix, "
+                f"{MAX_QUERY_PREFIX_TERMS} for all the prefixes of a query)"
+            )
         if positive:
             self.marks.exact.update(forms)
             self.marks.folds.update(folds)
@@ -572,8 +584,7 @@ class Compiler:
         # A clause typed twice counts once (its rendering says all it searches).
         pos, filters, neg = _unique(pos), _unique(filters), _unique(neg)
         required = [p[0] for p in pos] + [f[0] for f in filters]
-        shown = " AND ".join([p[1] for p in pos] + [f[1] for f in filters] +
-                             [n[1] for n in neg])
+        shown = " AND ".join([p[1] for p in pos] + [f[1] for f in filters] + [n[1] for n in neg])
         if not required:
             return None, shown, pos, filters, neg
         q = required[0] if len(required) == 1 else wq.And(required)
@@ -582,8 +593,7 @@ class Compiler:
         return q, shown, pos, filters, neg
 
     def _drop_stop_words(self, children: list) -> list:
-        plain = [k for k in children if isinstance(k, Word) and k.mode == "plain"
-                 and not k.field]
+        plain = [k for k in children if isinstance(k, Word) and k.mode == "plain" and not k.field]
         stops = [k for k in plain if _lower(k.text) in STOP_WORDS]
         if not stops or len(stops) == len(plain):
             return children
@@ -612,10 +622,10 @@ def _show(fieldname: str, terms: list[str]) -> str:
     return f'{fieldname}:"' + " ".join(terms) + '"'
 
 
-OR_ONLY = False             # (measurement switch) skip the AND step
-COORD_SCALE = None          # Whoosh coordination bonus for the fallback OR (None: off)
-FALLBACK = True             # AND first, then paragraphs with some of the words
-PROXIMITY = True            # bonus for query words standing close (search.PROXIMITY_*)
+OR_ONLY = False  # (measurement switch) skip the AND step
+COORD_SCALE = None  # Whoosh coordination bonus for the fallback OR (None: off)
+FALLBACK = True  # AND first, then paragraphs with some of the words
+PROXIMITY = True  # bonus for query words standing close (search.PROXIMITY_*)
 TITLE_BOOST = 1.0
 SECTION_BOOST = 0.5
 
@@ -640,14 +650,23 @@ def compile_query(tree, schema, reader=None, fallback: bool = True) -> Compiled:
         if isinstance(strict, wq.Not):
             strict = None
     if strict is None:
-        raise QueryError("The query has no words to search for "
-                         "(a query of only excluded words finds nothing).")
+        raise QueryError(
+            "The query has no words to search for (a query of only excluded words finds nothing)."
+        )
     boost, pairs = _boost_query(comp, schema)
     notes = list(comp.notes)
     if notes:
         shown = f"{shown}  [{'; '.join(notes)}]"
-    return Compiled(strict=strict, loose=loose, boost=boost, understood_as=shown,
-                    marks=comp.marks, words=comp.words, notes=notes, pairs=pairs)
+    return Compiled(
+        strict=strict,
+        loose=loose,
+        boost=boost,
+        understood_as=shown,
+        marks=comp.marks,
+        words=comp.words,
+        notes=notes,
+        pairs=pairs,
+    )
 
 
 def _boost_query(comp: Compiler, schema):

@@ -19,6 +19,7 @@ microseconds a posting in its Python matchers.  Here, per index generation:
   a new paragraph into the top k, the remaining terms are only added for the candidates
   that can still make it (exact: the top k is the one a full sum gives).
 """
+
 from __future__ import annotations
 
 import heapq
@@ -41,11 +42,11 @@ BM25_K1 = 1.2
 # positions of terms in at most RAW_MAX_DF paragraphs).  IZDE_SEARCH_CACHE_MB overrides it.
 CACHE_BYTES = int(float(os.environ.get("IZDE_SEARCH_CACHE_MB", "1024")) * 1024 * 1024)
 RAW_MAX_DF = 256
-SPARSE = 4_096          # sets up to this size are listed; beyond, counted by bytes
-BEST = 256              # per term, its best-scoring slots (for MaxScore's first threshold)
-POSITIONS_CACHE = 200_000   # (term, paragraph) positions kept per generation (top candidates)
-PHRASE_CACHE_MAX = 2_000    # phrase checks of more candidates than this are not cached
-EPS = 1e-6              # MaxScore bounds are compared with this margin (exactness)
+SPARSE = 4_096  # sets up to this size are listed; beyond, counted by bytes
+BEST = 256  # per term, its best-scoring slots (for MaxScore's first threshold)
+POSITIONS_CACHE = 200_000  # (term, paragraph) positions kept per generation (top candidates)
+PHRASE_CACHE_MAX = 2_000  # phrase checks of more candidates than this are not cached
+EPS = 1e-6  # MaxScore bounds are compared with this margin (exactness)
 
 _NONZERO = re.compile(rb"[^\x00]+")
 _BITPOS = [tuple(i for i in range(8) if v >> i & 1) for v in range(256)]
@@ -80,6 +81,7 @@ def _positions_decoder(fmt):
         if v[-1:] != b".":
             v += b"."
         return list(_acc(_loads(v[4:])))
+
     return decode
 
 
@@ -92,13 +94,14 @@ def bits_of_slots(slots, nbytes: int) -> int:
 
 # -- layout --------------------------------------------------------------------------------
 
+
 class Layout:
     """Slots of one generation's paragraphs (see the module docstring)."""
 
     def __init__(self, reader) -> None:
         total = reader.doc_count_all()
         if reader.has_column("doc_id") and reader.has_column("n"):
-            seen: dict = {}                     # one str per document, not per paragraph
+            seen: dict = {}  # one str per document, not per paragraph
             ids = []
             for d in reader.column_reader("doc_id"):
                 s = seen.get(d)
@@ -119,7 +122,7 @@ class Layout:
                 g.append(d)
         self.doc_ids: list[str] = list(groups)
         self.doc_index = {doc_id: j for j, doc_id in enumerate(self.doc_ids)}
-        self.doc_id_of = ids                       # docnum -> doc_id
+        self.doc_id_of = ids  # docnum -> doc_id
         slot_of = array("i", bytes(4 * total))
         self.nslots = max(sum((len(g) + 7) & ~7 for g in groups.values()), 8)
         self.nbytes = self.nslots >> 3
@@ -140,27 +143,28 @@ class Layout:
         self.slot_of = slot_of
         self.docnum_of = docnum_of
         self.doc_of_slot = doc_of_slot
-        self.starts = starts                       # first slot of document j
-        self.counts = counts                       # paragraphs of document j
+        self.starts = starts  # first slot of document j
+        self.counts = counts  # paragraphs of document j
         self.byte_starts = [s >> 3 for s in starts]
         self.byte_ends = [(s + c + 7) >> 3 for s, c in zip(starts, counts)]
         # Document order for `order=document` and ties: (doc_id, n).
         self.doc_order = sorted(range(len(self.doc_ids)), key=self.doc_ids.__getitem__)
-        rank = array("i", [2 ** 31 - 1]) * self.nslots
+        rank = array("i", [2**31 - 1]) * self.nslots
         r = 0
         for j in self.doc_order:
             s = starts[j]
             for i in range(counts[j]):
                 rank[s + i] = r
                 r += 1
-        self.rank = rank                           # slot -> place in (doc_id, n) order
+        self.rank = rank  # slot -> place in (doc_id, n) order
         self.monotone = all(map(int.__lt__, slot_of, slot_of[1:])) if total > 1 else True
         self._live = None
 
     def live_bits(self, reader) -> int:
         if self._live is None:
-            self._live = bits_of_slots(map(self.slot_of.__getitem__, reader.all_doc_ids()),
-                                       self.nbytes)
+            self._live = bits_of_slots(
+                map(self.slot_of.__getitem__, reader.all_doc_ids()), self.nbytes
+            )
         return self._live
 
     def doc_bits(self, doc_id: str) -> int:
@@ -201,8 +205,9 @@ class Layout:
                 thr = max(1, heapq.nlargest(top, counts)[-1])
             else:
                 thr = 1
-            pairs = [(j, counts[j]) for j in compress(range(len(counts)),
-                                                      map(ge, counts, repeat(thr)))]
+            pairs = [
+                (j, counts[j]) for j in compress(range(len(counts)), map(ge, counts, repeat(thr)))
+            ]
         else:
             ndocs = len(pairs)
         pairs.sort(key=lambda jc: (-jc[1], ids[jc[0]]))
@@ -228,28 +233,40 @@ class Layout:
 
 # -- terms ---------------------------------------------------------------------------------
 
+
 class TermData:
     """One term's postings in slot order: slots, BM25 values (boost 1), their maximum, the
     bit set (built on first use), and where its posting blocks are (to read positions)."""
 
-    __slots__ = ("field", "text", "ids", "vals", "ub", "_bits", "_best", "blocks", "raw",
-                 "size", "keep_bits")
+    __slots__ = (
+        "field",
+        "text",
+        "ids",
+        "vals",
+        "ub",
+        "_bits",
+        "_best",
+        "blocks",
+        "raw",
+        "size",
+        "keep_bits",
+    )
 
-    def __init__(self, field: str, text: str, ids, vals, blocks, raw, nbytes: int = 0
-                 ) -> None:
+    def __init__(self, field: str, text: str, ids, vals, blocks, raw, nbytes: int = 0) -> None:
         self.field, self.text = field, text
         self.ids = ids
         self.vals = vals
         self.ub = max(vals) if len(vals) else 0.0
         self._bits = None
         self._best = None
-        self.blocks = blocks            # [(leaf index, base, [max local id], [offset])]
-        self.raw = raw                  # {docnum: encoded value} (small terms) or None
+        self.blocks = blocks  # [(leaf index, base, [max local id], [offset])]
+        self.raw = raw  # {docnum: encoded value} (small terms) or None
         # A sparse term's bit set (under one paragraph in 64) is made again when needed
         # rather than kept.
         self.keep_bits = len(ids) * 64 >= nbytes * 8
-        self.size = (12 * len(ids) + 200 + (nbytes if self.keep_bits else 0)
-                     + (60 * len(raw) if raw else 0))
+        self.size = (
+            12 * len(ids) + 200 + (nbytes if self.keep_bits else 0) + (60 * len(raw) if raw else 0)
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -271,8 +288,7 @@ class TermData:
             if len(vals) <= BEST:
                 b = list(ids)
             else:
-                b = [ids[i] for i in heapq.nlargest(BEST, range(len(vals)),
-                                                    key=vals.__getitem__)]
+                b = [ids[i] for i in heapq.nlargest(BEST, range(len(vals)), key=vals.__getitem__)]
             self._best = b
         return b
 
@@ -287,8 +303,18 @@ def _unwrap(m):
     deleted = None
     if isinstance(m, FilterMatcher):
         deleted, m = m._ids, m.child
-    fast = all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_goto", "_lastblock",
-                                       "_nextoffset", "_baseoffset", "_maxid"))
+    fast = all(
+        hasattr(m, a)
+        for a in (
+            "_read_ids",
+            "_read_weights",
+            "_goto",
+            "_lastblock",
+            "_nextoffset",
+            "_baseoffset",
+            "_maxid",
+        )
+    )
     return m, deleted, fast
 
 
@@ -327,7 +353,7 @@ def decode_postings(reader, fieldname: str, text: str, keep_values: bool = False
                 pos = m._nextoffset
                 m._goto(pos)
             blocks.append((li, base, maxids, offsets))
-        else:                                   # another codec: the public, slower way
+        else:  # another codec: the public, slower way
             complete = False
             while m.is_active():
                 lids.append(m.id())
@@ -353,13 +379,18 @@ class Ranker:
         self.terms: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
         self.norms: dict = {}
-        self.positions: dict = {}      # (field, term, docnum) -> positions (or ())
+        self.positions: dict = {}  # (field, term, docnum) -> positions (or ())
 
-    def run(self, searcher) -> "Run":
+    def run(self, searcher) -> Run:
         return Run(self, searcher)
 
-    def warm(self, searcher, seconds: float, fields=("text", "fold", "title", "section"),
-             min_share: float = 0.005) -> int:
+    def warm(
+        self,
+        searcher,
+        seconds: float,
+        fields=("text", "fold", "title", "section"),
+        min_share: float = 0.005,
+    ) -> int:
         """Decode the most frequent terms of the scoring fields (those in at least
         `min_share` of the paragraphs, most frequent first) until `seconds` have passed or
         the cache is nearly full: the first searches with common words are then as fast as
@@ -376,10 +407,11 @@ class Ranker:
             for text, info in reader.iter_field(field):
                 df = info.doc_frequency()
                 if df >= floor:
-                    wanted.append((df, field, text.decode("utf-8")
-                                   if isinstance(text, bytes) else text))
+                    wanted.append(
+                        (df, field, text.decode("utf-8") if isinstance(text, bytes) else text)
+                    )
         wanted.sort(key=lambda w: -w[0])
-        for field in fields:        # every search needs these; they cost a read of the index
+        for field in fields:  # every search needs these; they cost a read of the index
             if field in searcher.schema:
                 self.length_norms(searcher, field)
         run = self.run(searcher)
@@ -405,8 +437,10 @@ class Ranker:
                 k1, b = BM25_K1, BM25_B
                 norms = array("d")
                 for leaf, _base in searcher.reader().leaf_readers():
-                    norms.extend(k1 * ((1 - b) + b * (fl or 1) / avg)
-                                 for fl in _leaf_lengths(leaf, fieldname))
+                    norms.extend(
+                        k1 * ((1 - b) + b * (fl or 1) / avg)
+                        for fl in _leaf_lengths(leaf, fieldname)
+                    )
             self.norms[fieldname] = norms
         return norms
 
@@ -497,7 +531,7 @@ class Run:
     def _load(self, fieldname: str, text: str, keep_values: bool) -> TermData:
         docnums, tfs, blocks, raw = decode_postings(self.reader, fieldname, text, keep_values)
         norms = self.ranker.length_norms(self.searcher, fieldname)
-        if norms is None:                          # unscorable (ID) field: the weight counts
+        if norms is None:  # unscorable (ID) field: the weight counts
             vals = list(tfs)
         else:
             c = self.searcher.idf(fieldname, text) * (BM25_K1 + 1)
@@ -508,8 +542,9 @@ class Run:
             order = sorted(range(len(slots)), key=slots.__getitem__)
             slots = [slots[i] for i in order]
             vals = [vals[i] for i in order]
-        return TermData(fieldname, text, array("i", slots), array("d", vals), blocks, raw,
-                        lay.nbytes)
+        return TermData(
+            fieldname, text, array("i", slots), array("d", vals), blocks, raw, lay.nbytes
+        )
 
     def term_bits(self, fieldname: str, text: str) -> int:
         return self.term(fieldname, text).bits(self.layout.nbytes)
@@ -560,10 +595,14 @@ class Run:
     def _phrase_bits(self, q: wq.Phrase) -> int:
         field = q.fieldname
         fobj = self.searcher.schema[field] if field in self.searcher.schema else None
-        if (fobj is None or not fobj.format or not fobj.format.supports("positions")
-                or getattr(q, "slop", 1) != 1 or not q.words):
-            return bits_of_slots(self.layout.to_slots(q.docs(self.searcher)),
-                                 self.layout.nbytes)
+        if (
+            fobj is None
+            or not fobj.format
+            or not fobj.format.supports("positions")
+            or getattr(q, "slop", 1) != 1
+            or not q.words
+        ):
+            return bits_of_slots(self.layout.to_slots(q.docs(self.searcher)), self.layout.nbytes)
         words = list(q.words)
         cand = -1 if self.within is None else self.within
         for w in sorted(set(words), key=lambda w: self.reader.doc_frequency(field, w)):
@@ -575,7 +614,7 @@ class Run:
         slots = slots_of_bits(cand)
         docnum_of = self.layout.docnum_of
         docnums = [docnum_of[s] for s in slots]
-        keep = len(docnums) <= PHRASE_CACHE_MAX     # many candidates: not worth caching
+        keep = len(docnums) <= PHRASE_CACHE_MAX  # many candidates: not worth caching
         pos = {w: self.positions(field, w, docnums, cache=keep) for w in set(words)}
         hit = []
         first, rest = pos[words[0]], [(i, pos[w]) for i, w in enumerate(words) if i]
@@ -589,8 +628,9 @@ class Run:
         return bits_of_slots(hit, self.layout.nbytes)
 
     # positions ------------------------------------------------------------------------------
-    def positions(self, fieldname: str, text: str, docnums: list[int], cache: bool = True
-                  ) -> dict[int, list[int]]:
+    def positions(
+        self, fieldname: str, text: str, docnums: list[int], cache: bool = True
+    ) -> dict[int, list[int]]:
         """Token positions of one term in the given paragraphs (docnums), read from the
         posting blocks that hold them only."""
         td = self.term(fieldname, text)
@@ -625,8 +665,9 @@ class Run:
                 known[(fieldname, text, d)] = found.get(d, ())
         return out
 
-    def _read_positions(self, td: TermData, fieldname: str, text: str, docnums: list[int],
-                        decode) -> dict[int, list[int]]:
+    def _read_positions(
+        self, td: TermData, fieldname: str, text: str, docnums: list[int], decode
+    ) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {}
         leaves = self.reader.leaf_readers()
         for li, base, maxids, offsets in td.blocks:
@@ -662,8 +703,9 @@ class Run:
         return out
 
     # scoring ----------------------------------------------------------------------------------
-    def leaves(self, q, guaranteed: bool = True, boost: float = 1.0,
-               cond: int | None = None) -> list:
+    def leaves(
+        self, q, guaranteed: bool = True, boost: float = 1.0, cond: int | None = None
+    ) -> list:
         """(TermData, boost, condition bits or None) of every scoring term of a query: the
         score of a matching paragraph is the sum of boost x bm25 over the terms it contains
         (where the condition, a phrase or AND that must match for the term to count, holds).
@@ -695,8 +737,9 @@ class Run:
             return []
         raise Unsupported(type(q).__name__)
 
-    def top(self, leaves: list, extra: list, matched: int, n_matched: int, k: int
-            ) -> list[tuple[int, float]]:
+    def top(
+        self, leaves: list, extra: list, matched: int, n_matched: int, k: int
+    ) -> list[tuple[int, float]]:
         """The k best (slot, score) of the matched slots, by the sum over `leaves` (which
         make the matches) and `extra` (title/heading bonuses: they only add to matches)."""
         if not n_matched or k <= 0:
@@ -740,15 +783,17 @@ class Run:
                 excl = set(slots_of_bits(outside))
             else:
                 inside = set(slots_of_bits(matched))
-        member = None                 # byte test of `matched`, for the bonuses
+        member = None  # byte test of `matched`, for the bonuses
 
-        order = sorted([(td, b, c, False) for td, b, c in leaves]
-                       + [(td, b, None, True) for td, b, _c in extra],
-                       key=lambda lf: -lf[1] * lf[0].ub)
+        order = sorted(
+            [(td, b, c, False) for td, b, c in leaves]
+            + [(td, b, None, True) for td, b, _c in extra],
+            key=lambda lf: -lf[1] * lf[0].ub,
+        )
         bounds = [b * td.ub for td, b, _c, _x in order]
         rest = list(accumulate(reversed(bounds)))[::-1] + [0.0]
         acc: dict[int, float] = {}
-        probe: set[int] = set()      # where the k-th best score is looked for
+        probe: set[int] = set()  # where the k-th best score is looked for
 
         def threshold(scores: dict) -> float:
             """A lower bound of the k-th best final score: the k-th best partial score
@@ -762,7 +807,7 @@ class Run:
 
         theta = 0.0
         i = 0
-        done = 0.0                    # the bound of the terms added so far
+        done = 0.0  # the bound of the terms added so far
         for i, (td, boost, c, is_extra) in enumerate(order):
             if len(acc) >= k and rest[i] < theta - EPS:
                 break
@@ -771,11 +816,10 @@ class Run:
                     member = matched.to_bytes(nbytes, "little")
                 self._add_all(acc, td, boost, None, None, None, member)
             else:
-                self._add_all(acc, td, boost, cond_set(c) if c is not None else None,
-                              excl, inside)
+                self._add_all(acc, td, boost, cond_set(c) if c is not None else None, excl, inside)
             probe.update(td.best())
             done += bounds[i]
-            if rest[i + 1] < done:    # (no partial score exceeds `done`: else no use)
+            if rest[i + 1] < done:  # (no partial score exceeds `done`: else no use)
                 theta = max(theta, threshold(acc))
         else:
             i = len(order)
@@ -811,8 +855,9 @@ class Run:
         return heapq.nlargest(k, cand.items(), key=itemgetter(1))
 
     @staticmethod
-    def _add_all(acc: dict, td: TermData, boost: float, cs, excl, inside,
-                 member: bytes | None = None) -> None:
+    def _add_all(
+        acc: dict, td: TermData, boost: float, cs, excl, inside, member: bytes | None = None
+    ) -> None:
         ids, vals = td.ids, td.vals
         if boost != 1.0:
             vals = map(mul, vals, repeat(boost))
@@ -830,10 +875,21 @@ class Run:
                 acc[d] = get(d, 0.0) + v
             return
         for d, v in zip(ids, vals):
-            if ((cs is None or d in cs) and (excl is None or d not in excl)
-                    and (inside is None or d in inside)):
+            if (
+                (cs is None or d in cs)
+                and (excl is None or d not in excl)
+                and (inside is None or d in inside)
+            ):
                 acc[d] = get(d, 0.0) + v
 
 
-__all__ = ["Ranker", "Run", "Layout", "TermData", "Unsupported", "slots_of_bits",
-           "bits_of_slots", "decode_postings"]
+__all__ = [
+    "Ranker",
+    "Run",
+    "Layout",
+    "TermData",
+    "Unsupported",
+    "slots_of_bits",
+    "bits_of_slots",
+    "decode_postings",
+]

@@ -22,6 +22,7 @@ The rule (cheap: two regex searches per paragraph, a few per new word form):
 A caller that knows better (a document's declared language) can pass `para_lang` to the
 analyzer; it replaces step 1.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,17 +38,78 @@ _LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 #: Frequent Russian function words. Kazakh particles that look Russian ("да", "мен", "бен")
 #: are left out, and so are the one-letter words к, с, у, о, я (they are also initials).
 RUSSIAN_FUNCTION_WORDS = (
-    "и", "в", "во", "на", "что", "это", "эти", "этот", "эта", "для", "по", "из", "от", "как",
-    "или", "но", "не", "же", "бы", "ли", "ко", "со", "об", "при", "за",
-    "до", "без", "под", "над", "также", "который", "которая", "которые", "которых", "был",
-    "была", "были", "было", "будет", "он", "она", "они", "оно", "его", "ее", "её", "их",
-    "мы", "вы", "все", "всех", "только", "уже", "еще", "ещё", "так", "чтобы", "если",
-    "когда", "где", "между", "после", "того", "этого", "том", "является",
+    "и",
+    "в",
+    "во",
+    "на",
+    "что",
+    "это",
+    "эти",
+    "этот",
+    "эта",
+    "для",
+    "по",
+    "из",
+    "от",
+    "как",
+    "или",
+    "но",
+    "не",
+    "же",
+    "бы",
+    "ли",
+    "ко",
+    "со",
+    "об",
+    "при",
+    "за",
+    "до",
+    "без",
+    "под",
+    "над",
+    "также",
+    "который",
+    "которая",
+    "которые",
+    "которых",
+    "был",
+    "была",
+    "были",
+    "было",
+    "будет",
+    "он",
+    "она",
+    "они",
+    "оно",
+    "его",
+    "ее",
+    "её",
+    "их",
+    "мы",
+    "вы",
+    "все",
+    "всех",
+    "только",
+    "уже",
+    "еще",
+    "ещё",
+    "так",
+    "чтобы",
+    "если",
+    "когда",
+    "где",
+    "между",
+    "после",
+    "того",
+    "этого",
+    "том",
+    "является",
 )
 # "не" is also the Kazakh "what", but a Kazakh paragraph almost always has a Kazakh letter
 # somewhere, and rule 1 looks for Kazakh letters first.
 _RU_FUNC_RE = re.compile(
-    r"(?<![^\W\d_])(?:" + "|".join(sorted(RUSSIAN_FUNCTION_WORDS, key=len, reverse=True))
+    r"(?<![^\W\d_])(?:"
+    + "|".join(sorted(RUSSIAN_FUNCTION_WORDS, key=len, reverse=True))
     + r")(?![^\W\d_])",
     re.IGNORECASE,
 )

@@ -7,6 +7,7 @@ Order matters and is the order of the analysis chain:
     nfc -> remove_invisible -> unify_punct -> fold_lookalikes -> lower_kk -> normalize_number
 (NFC first so that и + U+0306 becomes й and е + U+0308 becomes ё before combining marks go.)
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,11 @@ def _ranges(cps: list[int]) -> str:
         j = i
         while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
             j += 1
-        out.append(re.escape(chr(cps[i])) if i == j
-                   else f"{re.escape(chr(cps[i]))}-{re.escape(chr(cps[j]))}")
+        out.append(
+            re.escape(chr(cps[i]))
+            if i == j
+            else f"{re.escape(chr(cps[i]))}-{re.escape(chr(cps[j]))}"
+        )
         i = j + 1
     return "".join(out)
 
@@ -54,23 +58,61 @@ HYPHENS = "-\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d"
 #: Apostrophe-like characters (typographic, modifier letters, backtick, acute).
 APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\uff07"
 #: Double quotes of every style, «guillemets» included.
-QUOTES = "\"\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u2039\u203a\uff02"
+QUOTES = '"\u00ab\u00bb\u201c\u201d\u201e\u201f\u2033\u2039\u203a\uff02'
 DASHES = "\u2014\u2015\u2e3a\u2e3b"
 _PUNCT_TABLE = str.maketrans(
-    {**{c: "-" for c in HYPHENS[1:]}, **{c: "'" for c in APOSTROPHES[1:]},
-     **{c: '"' for c in QUOTES[1:]}, **{c: "\u2014" for c in DASHES[1:]}}
+    {
+        **dict.fromkeys(HYPHENS[1:], "-"),
+        **dict.fromkeys(APOSTROPHES[1:], "'"),
+        **dict.fromkeys(QUOTES[1:], '"'),
+        **dict.fromkeys(DASHES[1:], "—"),
+    }
 )
 
 # Latin (and Latin-1/IPA) look-alikes of Cyrillic letters, folded only inside a word that is
 # otherwise Cyrillic. Lower-case Latin h inside a Kazakh word stands for һ (same glyph);
 # upper-case H looks like Н, and Y like У.
 LOOKALIKES = {
-    "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у", "i": "і",
-    "h": "һ", "k": "к", "m": "м", "t": "т", "ı": "і",
-    "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М", "O": "О",
-    "P": "Р", "T": "Т", "X": "Х", "Y": "У", "I": "І",
-    "ə": "ә", "Ə": "Ә", "ɵ": "ө", "Ɵ": "Ө", "ö": "ө", "Ö": "Ө", "ü": "ү", "Ü": "Ү",
-    "ë": "ё", "Ë": "Ё", "ñ": "ң", "Ñ": "Ң", "ŋ": "ң", "Ŋ": "Ң",
+    "a": "а",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "c": "с",
+    "x": "х",
+    "y": "у",
+    "i": "і",
+    "h": "һ",
+    "k": "к",
+    "m": "м",
+    "t": "т",
+    "ı": "і",
+    "A": "А",
+    "B": "В",
+    "C": "С",
+    "E": "Е",
+    "H": "Н",
+    "K": "К",
+    "M": "М",
+    "O": "О",
+    "P": "Р",
+    "T": "Т",
+    "X": "Х",
+    "Y": "У",
+    "I": "І",
+    "ə": "ә",
+    "Ə": "Ә",
+    "ɵ": "ө",
+    "Ɵ": "Ө",
+    "ö": "ө",
+    "Ö": "Ө",
+    "ü": "ү",
+    "Ü": "Ү",
+    "ë": "ё",
+    "Ë": "Ё",
+    "ñ": "ң",
+    "Ñ": "Ң",
+    "ŋ": "ң",
+    "Ŋ": "Ң",
 }
 _LOOKALIKE_TABLE = str.maketrans(LOOKALIKES)
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff\u0500-\u052f]")
@@ -78,8 +120,24 @@ _CYRILLIC_RE = re.compile("[\u0400-\u04ff\u0500-\u052f]")
 _LATIN_LETTER_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0250-\u02af]")
 
 KAZAKH_FOLD = {
-    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
-    "Ә": "А", "Ғ": "Г", "Қ": "К", "Ң": "Н", "Ө": "О", "Ұ": "У", "Ү": "У", "Һ": "Х", "І": "И",
+    "ә": "а",
+    "ғ": "г",
+    "қ": "к",
+    "ң": "н",
+    "ө": "о",
+    "ұ": "у",
+    "ү": "у",
+    "һ": "х",
+    "і": "и",
+    "Ә": "А",
+    "Ғ": "Г",
+    "Қ": "К",
+    "Ң": "Н",
+    "Ө": "О",
+    "Ұ": "У",
+    "Ү": "У",
+    "Һ": "Х",
+    "І": "И",
 }
 _FOLD_TABLE = str.maketrans(KAZAKH_FOLD)
 
@@ -89,6 +147,7 @@ _DECIMAL_RE = re.compile(r"^(\d+)[.,](\d+)$")
 
 
 # -- the steps -------------------------------------------------------------------------------
+
 
 def nfc(s: str) -> str:
     """Unicode NFC (composes й, ё, ә written with combining marks)."""
@@ -178,4 +237,3 @@ def normalize_text(text: str) -> str:
     """Text-level clean-up for display or query parsing: NFC, invisible characters removed,
     punctuation unified. Offsets are NOT preserved (the analyzer keeps its own)."""
     return unify_punct(remove_invisible(nfc(text)))
-

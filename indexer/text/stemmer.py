@@ -14,11 +14,12 @@ choice among the peelings instead (see `KazakhStemmer._choose`): «сауда» 
 (ә→а, ғ→г, қ→к, ң→н, ө→о, ұ→у, ү→у, һ→х, і→и); harmony is only enforced where the folded
 letters still decide it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from indexer.text import suffixes as S
 
@@ -38,8 +39,12 @@ def _letter_classes(folded: bool) -> dict[str, int]:
     """Harmony class of each (possibly folded) vowel: the union over the letters that
     fold onto it. A letter whose class is not exactly back or front decides nothing."""
     classes: dict[str, int] = {}
-    for letters, cls in ((S.BACK_VOWELS, _BACK), (S.FRONT_VOWELS, _FRONT),
-                         (S.NEUTRAL_VOWELS, _NEUTRAL), (S.UNDECIDED_VOWELS, _BACK | _FRONT)):
+    for letters, cls in (
+        (S.BACK_VOWELS, _BACK),
+        (S.FRONT_VOWELS, _FRONT),
+        (S.NEUTRAL_VOWELS, _NEUTRAL),
+        (S.UNDECIDED_VOWELS, _BACK | _FRONT),
+    ):
         for ch in letters:
             key = fold_kazakh(ch) if folded else ch
             classes[key] = classes.get(key, 0) | cls
@@ -52,8 +57,9 @@ def _expand_after(spec: str, fold: bool) -> frozenset[str] | None:
     for token in spec.split():
         if token == "*":
             return None
-        letters = {"V": S.VOWELS, "C": S.CONSONANTS, "X": S.VOICELESS,
-                   "Z": S.VOICED}.get(token, token)
+        letters = {"V": S.VOWELS, "C": S.CONSONANTS, "X": S.VOICELESS, "Z": S.VOICED}.get(
+            token, token
+        )
         out.update(letters)
     return frozenset(fold_kazakh(ch) for ch in out) if fold else frozenset(out)
 
@@ -118,8 +124,11 @@ class KazakhStemmer:
     tables allow (see `_choose`); default: the shipped word list when it is present,
     `False` for none."""
 
-    def __init__(self, folded: bool = False,
-                 lexicon: tuple[Iterable[str], Iterable[str]] | None | bool = True) -> None:
+    def __init__(
+        self,
+        folded: bool = False,
+        lexicon: tuple[Iterable[str], Iterable[str]] | None | bool = True,
+    ) -> None:
         self.folded = folded
         fold = fold_kazakh if folded else (lambda s: s)
         self._classes = _letter_classes(folded)
@@ -131,8 +140,7 @@ class KazakhStemmer:
         self._el_before = frozenset(fold(S.ELISION_BEFORE))
         self._el_vowels = frozenset(fold(S.ELISION_VOWELS))
         self._el_after = frozenset(fold(S.ELISION_AFTER))
-        self._repair = {fold(k): fold(v) for k, v in S.FINAL_REPAIR.items()
-                        if fold(k) != fold(v)}
+        self._repair = {fold(k): fold(v) for k, v in S.FINAL_REPAIR.items() if fold(k) != fold(v)}
         self._final_iy = frozenset(fold("ыі"))
         self._min = S.MIN_STEM
         self._free_endings = tuple(fold(e) for e in S.HARMONY_FREE_ENDINGS)
@@ -286,15 +294,24 @@ class KazakhStemmer:
             return stem
         # A final ы/і after a consonant is the stem vowel of оқы-, есті- or a 3rd
         # possessive the tables could not see: «оқы-ған» and «оқ-иды» meet at «оқ».
-        if (len(stem) > self._min and stem[-1] in self._final_iy
-                and stem[-2] in self._consonants and self._stem_ok(stem[:-1])):
+        if (
+            len(stem) > self._min
+            and stem[-1] in self._final_iy
+            and stem[-2] in self._consonants
+            and self._stem_ok(stem[:-1])
+        ):
             stem = stem[:-1]
         repaired = self._repair.get(stem[-1]) if stem else None
         if repaired:
             stem = stem[:-1] + repaired
         # орын / орны-: write the stem without the vowel that elides.
-        if (len(stem) >= 4 and stem[-1] in self._el_after and stem[-2] in self._el_vowels
-                and stem[-3] in self._el_before and stem[-4] in self._vowels):
+        if (
+            len(stem) >= 4
+            and stem[-1] in self._el_after
+            and stem[-2] in self._el_vowels
+            and stem[-3] in self._el_before
+            and stem[-4] in self._vowels
+        ):
             stem = stem[:-2] + stem[-1]
         return stem
 
@@ -330,3 +347,11 @@ def stem(word: str) -> str:
 def stem_folded(word: str) -> str:
     """Cached stem of a word written without Kazakh letters (folded first)."""
     return _FOLDED.stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def root(word: str) -> str:
+    """The broad key of a Kazakh word, for ranking across derivation: a known word
+    (мемлекет for мемлекеттік), never a bare fragment. Same as `stem` until the root layer
+    is built."""
+    return stem(word)

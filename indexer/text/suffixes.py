@@ -81,6 +81,7 @@ Tried with the word list and rejected:
     жаза, кеме, түйе are verbs + -а too; preferring қара- over қар- under -ады: «ала-»
     (алау, flame) is listed as a verb, and алады must stay «ал».
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -242,8 +243,13 @@ GROUPS: dict[str, dict] = {
             ("йды йді", "V", "present 3rd after vowels: ойлайды"),
             ("иды иді", "C", "present 3rd of ы/і verbs: оқиды"),
             ("ып іп", "C", "perfect converb: алып"),
-            ("п", "V", "converb after vowels: жасап; only onto a verb of the lexicon (not "
-                       "кітап, жауап) of two syllables (not «тап», «қап»)", "lex syl2"),
+            (
+                "п",
+                "V",
+                "converb after vowels: жасап; only onto a verb of the lexicon (not "
+                "кітап, жауап) of two syllables (not «тап», «қап»)",
+                "lex syl2",
+            ),
             ("са се", "*", "conditional: барса"),
             ("ыпты іпті", "C", "evidential: келіпті"),
             ("пты пті", "V", "evidential after vowels"),
@@ -283,25 +289,28 @@ GROUPS: dict[str, dict] = {
 
 # Groups whose suffixes attach to verbs: a stem they leave must be a verb of the lexicon
 # for the lexicon to vouch for it; the other groups leave nouns (and adjectives).
-VERBAL_GROUPS = frozenset({"FINITE", "PARTICIPLE", "PRESENT", "NEG", "VOICE", "PAST_COND",
-                           "PERSON_SHORT"})
+VERBAL_GROUPS = frozenset(
+    {"FINITE", "PARTICIPLE", "PRESENT", "NEG", "VOICE", "PAST_COND", "PERSON_SHORT"}
+)
 
 # Groups that may end a word (peeled first).
 OUTERMOST: tuple[str, ...] = (
-    "PERSON", "PERSON_SHORT", "CASE", "POSS", "PLURAL", "NDERIV", "PARTICIPLE", "FINITE",
+    "PERSON",
+    "PERSON_SHORT",
+    "CASE",
+    "POSS",
+    "PLURAL",
+    "NDERIV",
+    "PARTICIPLE",
+    "FINITE",
 )
 
 # Words that look suffixed but are not: they are never peeled further, whether they are
 # the whole word or what is left of it («қазақстан-да» stops at «қазақстан»). талап,
 # тарап, атырап, себеп: nouns that read as converbs of тала-, тара-, атыра-, себе-.
-ROOTS: frozenset[str] = frozenset("""
-    қазақстан өзбекстан қырғызстан тәжікстан түрікменстан ауғанстан пәкістан үндістан
-    татарстан дағыстан
-    өзге басқа бірге кейін дейін шейін сайын бойынша туралы арқылы қарай
-    бүгін қандай мұндай сондай осындай ондай
-    теңге
-    талап тарап атырап себеп
-""".split())
+ROOTS: frozenset[str] = frozenset(
+    ["қазақстан", "өзбекстан", "қырғызстан", "тәжікстан", "түрікменстан", "ауғанстан", "пәкістан", "үндістан", "татарстан", "дағыстан", "өзге", "басқа", "бірге", "кейін", "дейін", "шейін", "сайын", "бойынша", "туралы", "арқылы", "қарай", "бүгін", "қандай", "мұндай", "сондай", "осындай", "ондай", "теңге", "талап", "тарап", "атырап", "себеп"]
+)
 
 # Final-consonant alternations undone on every stem: кітаб(ы) → кітап, жүрег(і) → жүрек,
 # құлағ(ы) → құлақ. Native Kazakh words never end in б, г, ғ.
@@ -310,9 +319,9 @@ FINAL_REPAIR = {"б": "п", "г": "к", "ғ": "қ"}
 # Vowel elision: a narrow ы/і between a sonorant and a final consonant drops before a
 # vowel (орын → орны, ауыз → аузы, халық → халқы, ерік → еркі, әріп → әрпі). Stems are
 # written without it so both shapes meet: орын, орны-на → орн.
-ELISION_BEFORE = "рлйу"   # the consonant before the dropped vowel
+ELISION_BEFORE = "рлйу"  # the consonant before the dropped vowel
 ELISION_VOWELS = "ыі"
-ELISION_AFTER = "нзқкп"   # the final consonant after it
+ELISION_AFTER = "нзқкп"  # the final consonant after it
 
 # A stem ending in one of these takes suffixes of either harmony: к/г (front consonants)
 # after a back vowel in loans (банк-тің, парк-те); Russian surnames in -ев (Тоқаев-тың).

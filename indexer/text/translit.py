@@ -14,6 +14,7 @@ h is read as х (the commoner letter; һ is rare outside Arabic loans such as «
 `latin_to_cyrillic` returns None when the word is not all Latin letters (it has Cyrillic,
 digits or other scripts) so the caller knows there is nothing to add.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,17 +24,59 @@ _VOWELS = set("aäeoöuūüyıéáóúý")  # not i: "tiis" is тиіс, not т�
 
 # Longest first: the tokenizer below tries these in order at each position.
 _MULTI = {
-    "shch": "щ", "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х",
-    "ya": "я", "yu": "ю", "yo": "ё",
+    "shch": "щ",
+    "sh": "ш",
+    "ch": "ч",
+    "zh": "ж",
+    "kh": "х",
+    "ya": "я",
+    "yu": "ю",
+    "yo": "ё",
 }
 _SINGLE = {
-    "a": "а", "ä": "ә", "b": "б", "c": "с", "ç": "ч", "d": "д", "e": "е", "é": "е",
-    "f": "ф", "g": "г", "ğ": "ғ", "h": "х", "ı": "і", "j": "ж", "k": "к", "l": "л",
-    "m": "м", "n": "н", "ñ": "ң", "o": "о", "ö": "ө", "p": "п", "q": "қ", "r": "р",
-    "s": "с", "ş": "ш", "t": "т", "u": "у", "ū": "ұ", "ü": "ү", "v": "в", "w": "у",
-    "x": "х", "y": "ы", "z": "з",
+    "a": "а",
+    "ä": "ә",
+    "b": "б",
+    "c": "с",
+    "ç": "ч",
+    "d": "д",
+    "e": "е",
+    "é": "е",
+    "f": "ф",
+    "g": "г",
+    "ğ": "ғ",
+    "h": "х",
+    "ı": "і",
+    "j": "ж",
+    "k": "к",
+    "l": "л",
+    "m": "м",
+    "n": "н",
+    "ñ": "ң",
+    "o": "о",
+    "ö": "ө",
+    "p": "п",
+    "q": "қ",
+    "r": "р",
+    "s": "с",
+    "ş": "ш",
+    "t": "т",
+    "u": "у",
+    "ū": "ұ",
+    "ü": "ү",
+    "v": "в",
+    "w": "у",
+    "x": "х",
+    "y": "ы",
+    "z": "з",
     # Letters of the 2017/2018 drafts and Turkish-style keyboards, read the same way.
-    "ý": "у", "ú": "ұ", "á": "ә", "ó": "ө", "ń": "ң", "ǵ": "ғ", "ş": "ш",
+    "ý": "у",
+    "ú": "ұ",
+    "á": "ә",
+    "ó": "ө",
+    "ń": "ң",
+    "ǵ": "ғ",
+    "ş": "ш",
 }
 _PIECE_RE = re.compile("shch|sh|ch|zh|kh|ya|yu|yo|.", re.DOTALL)
 _LETTERS = set(_SINGLE) | {"i"}
@@ -57,8 +100,9 @@ def latin_to_cyrillic(word: str) -> str | None:
             prev = pieces[k - 1] if k else ""
             nxt = pieces[k + 1] if k + 1 < len(pieces) else ""
             # After a vowel and not before one, i is the glide й ("bai", "qoi", "aityp").
-            out.append("й" if prev and prev[-1] in _VOWELS and not (nxt and nxt[0] in _VOWELS)
-                       else "и")
+            out.append(
+                "й" if prev and prev[-1] in _VOWELS and not (nxt and nxt[0] in _VOWELS) else "и"
+            )
         elif p in _SINGLE:
             out.append(_SINGLE[p])
         elif p in "'’":
