@@ -12,7 +12,7 @@ RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 CATALOGS   := $(patsubst %.po,%.mo,$(wildcard webapp/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run index test test-fast browser-deps bench eval lexicon clean
+.PHONY: install run index lint test test-fast browser-deps bench eval lexicon clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,14 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-dejavu-core; }
 
-test: $(TEST_STAMP) $(CATALOGS) browser-deps
+# Style, types and the rooms' one-way dependencies (import-linter contract in pyproject.toml).
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check indexer webapp tests bench
+	$(VENV)/bin/ruff format --check indexer webapp tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: lint $(TEST_STAMP) $(CATALOGS) browser-deps
 	$(PY) -m pytest -p no:cacheprovider
 
 test-fast: $(TEST_STAMP) $(CATALOGS)
@@ -63,6 +70,7 @@ bench: $(TEST_STAMP)
 lexicon: install
 	@test -f /usr/share/hunspell/kk_KZ.dic || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -q hunspell-kk; }
 	$(PY) indexer/text/data/build_lexicon.py
+	$(PY) indexer/text/data/build_kaznlp.py $(SHARED)/data
 
 clean:
 	rm -rf $(VENV) var test-output bench/out *.egg-info

@@ -73,7 +73,7 @@ def dir_size(path: Path) -> int:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """As indexer.ingest.readers.read_jsonl splits a record's text."""
+    """As indexer.ingest.jsonl splits a record's text (paragraphs over 20,000 characters aside)."""
     if re.search(r"\n\s*\n", text):
         return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
     return [p.strip() for p in text.split("\n") if p.strip()]

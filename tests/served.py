@@ -35,18 +35,19 @@ def http_get(port: int, path: str, timeout: float = 10) -> tuple[int, dict, byte
 
 
 class Serve:
-    """`izde serve` in a child process, its stdout+stderr in a file."""
+    """`izde serve` (gunicorn) in a child process, its stdout+stderr in a file; `args` are
+    more `izde serve` flags (e.g. `--workers 2`)."""
 
     def __init__(
         self,
         index_dir: Path,
         log: Path,
         env: dict | None = None,
-        args: tuple[str, ...] = ("--threads", "4"),
+        args: tuple[str, ...] = (),
     ) -> None:
         self.port = free_port()
         self.log = log
-        self._fh = open(log, "wb")
+        self._fh = open(log, "wb")  # noqa: SIM115 - open while the server runs; closed by stop()
         self.proc = subprocess.Popen(
             [
                 *IZDE,

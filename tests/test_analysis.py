@@ -1,7 +1,9 @@
-"""The tokenizer, the compound filter, the stem filters, the analyzers and the plain API."""
+"""The tokenizer, the compound filter, the key filters, the one chain, the analyzers and the
+plain API."""
 
 from __future__ import annotations
 
+import doctest
 import pickle
 import subprocess
 import sys
@@ -14,21 +16,29 @@ from whoosh.analysis import StemFilter, Token
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from indexer.analysis import analyzers as analysis
-from indexer.analysis.analyzers import (
+import indexer.analysis
+from indexer.analysis import (
+    ChainFilter,
     CompoundFilter,
     ExactAnalyzer,
+    FieldFilter,
     FoldAnalyzer,
-    FoldStemFilter,
+    FoldFilter,
     KazakhAnalyzer,
     KazakhStemFilter,
     KazakhTokenizer,
-    NormalizeFilter,
+    KeysAnalyzer,
+    RootAnalyzer,
+    RootFilter,
     analyze,
+    chain_steps,
     index_terms,
-    normalize_filters,
     stem_word,
 )
+from indexer.analysis.tokenizer import WORDS
+from indexer.text import stemmer as kk_stemmer
+
+ANALYZERS = (KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer, RootAnalyzer, KeysAnalyzer)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -134,10 +144,13 @@ def test_tokenizer_start_pos_and_start_char():
 
 
 def compound(text: str, mode: str = "index", exact: bool = False) -> list[tuple]:
-    chain = KazakhTokenizer() | CompoundFilter(exact=exact)
+    """The compound step's tokens for the exact field, or for the word fields."""
+    chain = KazakhTokenizer() | CompoundFilter()
+    skip = WORDS if exact else "exact"
     return [
         (t.text, t.pos, t.startchar, t.endchar, t.part)
         for t in chain(text, positions=True, chars=True, mode=mode)
+        if t.scope != skip
     ]
 
 
@@ -162,6 +175,13 @@ def test_compound_query_mode_parts_only():
 def test_compound_exact_keeps_whole_and_parts_query_whole_only():
     assert [x[0] for x in compound("іс-шаралар", exact=True)] == ["іс-шаралар", "іс", "шаралар"]
     assert [x[0] for x in compound("іс-шаралар", mode="query", exact=True)] == ["іс-шаралар"]
+
+
+def test_compound_with_a_clitic_has_two_wholes():
+    """The whole as written for `exact`, the whole without its clitic for the word fields."""
+    text = "COVID-19-ға"
+    assert [x[0] for x in compound(text)] == ["COVID-19", "COVID", "19"]
+    assert [x[0] for x in compound(text, exact=True)] == [text, "COVID", "19"]
 
 
 def test_compound_parts_skip_invisible_characters_at_the_edges():
@@ -197,6 +217,7 @@ def test_clitics_are_dropped_and_the_span_kept(text, kept):
     toks = compound(text)
     assert toks == [(kept, 0, 0, len(text), "")]
     assert [x[0] for x in compound(text, exact=True)] == [text, kept]
+    assert [x[0] for x in compound(text, mode="query", exact=True)] == [text]
 
 
 @pytest.mark.parametrize(
@@ -259,19 +280,28 @@ def test_stem_filter_by_language():
     ]
     got = [t.text for t in KazakhStemFilter()(_stream(items))]
     assert got[:4] == ["кризис", "run", "хдп", "2009"]
-    assert got[4] == "салт-" + analysis.kk_stemmer.stem("дәстүрлерін")
+    assert got[4] == "салт-" + kk_stemmer.stem("дәстүрлерін")
 
 
-def test_fold_stem_filter():
+def test_fold_filter():
     items = [("дағдарыстан", "kk", False), ("кризисы", "ru", False), ("ҚР".lower(), "kk", True)]
-    got = [t.text for t in FoldStemFilter()(_stream(items))]
-    assert got[0] == analysis.kk_stemmer.KazakhStemmer(folded=True).stemWord("дагдарыстан")
+    got = [t.fold for t in FoldFilter()(_stream(items))]
+    assert got[0] == kk_stemmer.KazakhStemmer(folded=True).stemWord("дагдарыстан")
     assert got[1:] == ["кризис", "кр"]
 
 
+def test_root_filter_calls_the_stemmers_root():
+    items = [("мемлекеттік", "kk", False), ("кризисы", "ru", False), ("хдп", "kk", True)]
+    got = [t.root for t in RootFilter()(_stream(items))]
+    assert got == [kk_stemmer.root("мемлекеттік"), "кризис", "хдп"]
+
+
 def test_no_whoosh_stem_filter_cache():
-    for ana in (KazakhAnalyzer(), FoldAnalyzer(), ExactAnalyzer()):
-        assert not any(isinstance(item, StemFilter) for item in ana.items)
+    for make in ANALYZERS:
+        for fused in (True, False):
+            ana = make(fused=fused)
+            steps = ana.items[1].steps if fused else ana.items
+            assert not any(isinstance(item, StemFilter) for item in steps)
 
 
 # -- whole analyzers on real sentences ------------------------------------------------------
@@ -365,9 +395,9 @@ def test_tokenize_false_normalises_one_token():
 def test_fused_chain_equals_the_explicit_chain_on_examples():
     text = (
         "«Нұр Отан» ХДП-ның 2009–2012 әлеу\u00adметтік-экономикалық Kазақстан 5 247 720 "
-        "88.41% Н.Ә. Назарбаев сондай-ақ Twitter-дегі кризис"
+        "88.41% Н.Ә. Назарбаев сондай-ақ Twitter-дегі кризис COVID-19-ға"
     )
-    for make in (KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer):
+    for make in ANALYZERS:
         for mode in ("index", "query"):
             fused = [
                 (t.text, t.pos, t.startchar, t.endchar)
@@ -380,9 +410,11 @@ def test_fused_chain_equals_the_explicit_chain_on_examples():
             assert fused == plain
 
 
-def test_normalize_filter_is_the_eight_steps():
-    names = [type(f).__name__ for f in normalize_filters()]
-    assert names == [
+def test_one_chain_for_every_field():
+    """Every analyzer is the tokenizer and the same named steps; only the key steps and the
+    field differ, and the fast form runs the very filters of the explicit one."""
+    head = [
+        "CompoundFilter",
         "NFCFilter",
         "InvisibleCharFilter",
         "PunctuationFilter",
@@ -391,9 +423,49 @@ def test_normalize_filter_is_the_eight_steps():
         "KazakhLowercaseFilter",
         "NumberFilter",
         "LanguageFilter",
+        "TransliterationFilter",
     ]
-    assert isinstance(KazakhAnalyzer().items[1], NormalizeFilter)
-    assert isinstance(KazakhAnalyzer(fused=False).items[1], CompoundFilter)
+    tails = {
+        "text": ["KazakhStemFilter", "FieldFilter"],
+        "exact": ["FieldFilter"],
+        "fold": ["FoldFilter", "FieldFilter"],
+        "root": ["RootFilter", "FieldFilter"],
+        None: ["FoldFilter", "RootFilter", "KazakhStemFilter"],
+    }
+    for field, tail in tails.items():
+        assert [type(f).__name__ for f in chain_steps(field)] == head + tail
+    fast = KazakhAnalyzer()
+    assert isinstance(fast.items[0], KazakhTokenizer) and isinstance(fast.items[1], ChainFilter)
+    assert list(fast.items[1].steps) == list(KazakhAnalyzer(fused=False).items[1:])
+    assert FieldFilter("root") == RootAnalyzer().items[1].steps[-1]
+
+
+def _keys(analyzer, text: str) -> list[dict]:
+    names = ("text", "exact", "fold", "root", "scope")
+    return [{k: getattr(t, k) for k in names} for t in analyzer(text, mode="index")]
+
+
+def test_tokens_carry_every_key():
+    """One tokenisation carries the key of every field; each field's analyzer gives the
+    tokens of its scope with its key in `text`."""
+    text = "Мемлекеттік дағдарыстың ХДП-ның"
+    keys = _keys(KeysAnalyzer(), text)
+    word = keys[1]
+    assert word["text"] == stem_word("дағдарыс")
+    assert word["root"] == kk_stemmer.root("дағдарыстың")
+    assert word["exact"] == "дағдарыстың"
+    assert word["fold"] == kk_stemmer.stem_folded("дагдарыстын")
+    for make, key in ((ExactAnalyzer, "exact"), (FoldAnalyzer, "fold"), (RootAnalyzer, "root")):
+        skip = WORDS if key == "exact" else "exact"
+        assert [t.text for t in make()(text)] == [k[key] for k in keys if k["scope"] != skip]
+    assert [t.text for t in KazakhAnalyzer()(text)] == [k["text"] for k in keys][:2] + ["хдп"]
+
+
+def test_doctests_of_the_analysis_modules():
+    for name in ("tokenizer", "filters", "chain"):
+        module = getattr(indexer.analysis, name)
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0, name
 
 
 # -- real corpora ----------------------------------------------------------------------------
@@ -412,7 +484,7 @@ def test_paper_and_kaznerd_offsets_slice_the_original():
 @needs_shared
 def test_fused_chain_equals_the_explicit_chain_on_real_text():
     lines = lines_of(PAPER) + lines_of(KAZNERD)[::5]
-    for make in (KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer):
+    for make in ANALYZERS:
         fused, plain = make(), make(fused=False)
         for line in lines:
             for mode in ("index", "query"):
@@ -468,7 +540,7 @@ def test_property_analyzer_never_raises_and_offsets_slice(text):
         assert positions == sorted(positions)
         for t in toks:
             assert isinstance(t["stem"], str) and isinstance(t["fold"], str)
-    for make in (KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer):
+    for make in ANALYZERS:
         for mode in ("index", "query"):
             for t in make()(text, positions=True, chars=True, mode=mode):
                 assert text[t.startchar : t.endchar].strip() != ""
@@ -477,23 +549,61 @@ def test_property_analyzer_never_raises_and_offsets_slice(text):
 @settings(max_examples=150, deadline=None)
 @given(TEXTS)
 def test_property_fused_equals_explicit(text):
-    for make in (KazakhAnalyzer, FoldAnalyzer, ExactAnalyzer):
+    for make in ANALYZERS:
         for mode in ("index", "query"):
-            a = [
-                (t.text, t.pos, t.startchar)
-                for t in make()(text, positions=True, chars=True, mode=mode)
-            ]
-            b = [
-                (t.text, t.pos, t.startchar)
-                for t in make(fused=False)(text, positions=True, chars=True, mode=mode)
-            ]
+            a = [_state(t) for t in make()(text, positions=True, chars=True, mode=mode)]
+            b = [_state(t) for t in make(fused=False)(text, positions=True, chars=True, mode=mode)]
             assert a == b
+
+
+_STATE = ("text", "pos", "startchar", "endchar", "part", "scope", "exact", "norm", "lang")
+
+
+def _state(t) -> tuple:
+    """Everything a token carries: its text, place and every key."""
+    return tuple(getattr(t, k, None) for k in (*_STATE, "nostem", "root", "fold"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Qazaqstan",
+                "dağdarystan",
+                "s'ekara",
+                "qazaqstannyn'",
+                "HDP-nyñ",
+                "the",
+                "and",
+                "crisis",
+                "COVID-19-ğa",
+                "Iraq",
+                "jäne",
+                "İZDE",
+                "Is",
+                "partiia",
+                "keiıngı",
+                "'",
+            ]
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_property_fused_equals_explicit_on_latin_text(text):
+    for mode in ("index", "query"):
+        a = [_state(t) for t in KeysAnalyzer()(text, positions=True, chars=True, mode=mode)]
+        b = [
+            _state(t)
+            for t in KeysAnalyzer(fused=False)(text, positions=True, chars=True, mode=mode)
+        ]
+        assert a == b
 
 
 # -- pickling and a real index ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [KazakhAnalyzer, ExactAnalyzer, FoldAnalyzer])
+@pytest.mark.parametrize("make", ANALYZERS)
 def test_analyzers_pickle_round_trip(make):
     for fused in (True, False):
         ana = make(fused=fused)

@@ -1,7 +1,8 @@
 """An `izde index` killed with SIGKILL at any point leaves the previous index whole.
 
-Uses the store's test hook IZDE_TEST_PAUSE_AT=read|write|segment|commit|switch: the writer announces
-`IZDE_TEST_PAUSED <point>` on stderr and sleeps there, and the test kills it at that moment.
+Runs `izde index` through tests/izde_paused.py, which gives the run a hook that pauses at
+read|write|segment|commit|switch: the writer announces `IZDE_TEST_PAUSED <point>` on stderr
+and sleeps there, and the test kills it at that moment.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from indexer.index.store import check_index, open_index, update_index
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
+PAUSED = Path(__file__).resolve().parent / "izde_paused.py"
 QUERIES = ["дағдарыс", "партия стратегиясы", "Қазақстан", "жаңа", "тұғырнама"]
 
 
@@ -41,14 +43,15 @@ def izde_index(
     corpus: Path, index: Path, pause: str | None, procs: int | None = None
 ) -> subprocess.Popen:
     env = dict(os.environ)
-    env.pop("IZDE_TEST_PAUSE_AT", None)
+    command = [sys.executable, "-m", "indexer.cli"]
     if procs:
         env["IZDE_INDEX_PROCS"] = str(procs)
-        env["IZDE_TEST_PAUSE_AFTER"] = "450"  # helper processes are running by then
     if pause:
-        env.update(IZDE_TEST_PAUSE_AT=pause, IZDE_TEST_PAUSE_SECONDS="60")
+        # With two processes, pause after the 450th paragraph: the helpers are running then.
+        after = "450" if procs else "1"
+        command = [sys.executable, str(PAUSED), pause, "60", "--after", after, "--"]
     return subprocess.Popen(
-        [sys.executable, "-m", "indexer.cli", "index", str(corpus), "--index", str(index)],
+        [*command, "index", str(corpus), "--index", str(index)],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -59,6 +62,7 @@ def izde_index(
 
 def wait_for_pause(proc: subprocess.Popen, point: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
+    assert proc.stderr is not None
     while time.monotonic() < deadline:
         line = proc.stderr.readline()
         if not line:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import tempfile
 from pathlib import Path
 
+import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from indexer.ingest import ids
-from indexer.ingest.paragraphs import fingerprint, split_plain_text
-from indexer.ingest.readers import SkipFile, read_documents
+from indexer.ingest.encoding import BinaryContent, EncodingUndetermined, decode_bytes
+from indexer.ingest.model import SkipFile
+from indexer.ingest.paragraphs import fingerprint, number_blocks, split_plain_text
+from indexer.ingest.readers import read_documents
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
@@ -260,10 +269,6 @@ def test_html_title_from_h1_when_no_title_tag(tmp_path):
 
 
 def test_docx(tmp_path):
-    import datetime
-
-    import docx
-
     d = docx.Document()
     d.core_properties.title = "Сөз тақырыбы"
     d.core_properties.created = datetime.datetime(2021, 6, 7, 8, 0, 0)
@@ -298,8 +303,6 @@ def test_docx(tmp_path):
 
 
 def test_docx_core_title_and_sidecar(tmp_path):
-    import docx
-
     d = docx.Document()
     d.core_properties.title = "Өзек атауы"
     d.add_paragraph("Жалғыз абзац.")
@@ -325,10 +328,6 @@ def test_damaged_docx_skipped(tmp_path):
 
 
 def make_pdf(path: Path) -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
     pdfmetrics.registerFont(TTFont("DejaVu", str(FONT)))
     c = canvas.Canvas(str(path))
     c.setTitle("Сынақ PDF")
@@ -560,13 +559,18 @@ def test_record_ids():
     assert ids.record_id(42) == "42"
 
 
+def test_long_ids_are_shortened_stably_under_200_characters():
+    long_record = "Ұзын жазба атауы " * 30
+    rid = ids.record_id(long_record)
+    assert len(rid) <= ids.MAX_ID and ids.is_valid_id(rid)
+    assert rid == ids.record_id(long_record) != ids.record_id(long_record + "x")
+    deep = Path(*(["қалта"] * 40), "файл.txt")
+    fid = ids.base_id(deep)
+    assert len(fid) <= ids.MAX_ID - ids.ID_ROOM and fid == ids.base_id(deep)
+    assert ids.base_id("short.txt") == "short"
+
+
 # -- properties --------------------------------------------------------------------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from indexer.ingest.encoding import BinaryContent, EncodingUndetermined, decode_bytes  # noqa: E402
-from indexer.ingest.paragraphs import number_blocks  # noqa: E402
 
 LINES = st.lists(
     st.one_of(

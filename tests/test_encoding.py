@@ -80,10 +80,27 @@ def test_random_bytes_refused():
         decode_bytes(data)
 
 
-def test_latin1_text_refused_not_read_as_cyrillic():
-    data = ("Le café où l'été déçoit: naïve façade, élève à Noël. " * 20).encode("latin-1")
+FRENCH = "Le café où l'été déçoit: naïve façade, élève à Noël. " * 20
+
+
+def test_latin1_text_read_as_latin_not_as_cyrillic():
+    # charset-normalizer, the fallback after KZ-1048/Windows-1251, reads it as Western text.
+    text, enc = decode_bytes(FRENCH.encode("latin-1"))
+    assert text == FRENCH and enc in ("cp1252", "latin_1", "iso8859_15")
+
+
+@pytest.mark.parametrize("codec", ["koi8-r", "cp866"])
+def test_other_russian_code_pages_by_fallback(codec):
+    text, enc = decode_bytes((RUSSIAN * 10).encode(codec))
+    assert text == RUSSIAN * 10 and enc not in ("kz1048", "cp1251")
+
+
+def test_fallback_guess_refused_when_it_reads_as_mojibake():
+    # charset-normalizer guesses Latin-6 for Turkish cp1254 ("įalýþýyorum"): refused, not
+    # indexed as mojibake.
+    turkish = "Türkçe öğrenmek için çalışıyorum, şimdi ğüşiöç. " * 10
     with pytest.raises(EncodingUndetermined):
-        decode_bytes(data)
+        decode_bytes(turkish.encode("cp1254"))
 
 
 def test_damaged_utf8_refused():

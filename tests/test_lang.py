@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh.analysis import Token
 
-from indexer.analysis.analyzers import LanguageFilter, analyze, stem_word
+from indexer.analysis import LanguageFilter, analyze, stem_word
 from indexer.text.lang import detect, paragraph_lang, token_lang
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from whoosh.analysis import Token
 
-from indexer.analysis.analyzers import (
+from indexer.analysis import (
     AbbreviationFilter,
     InvisibleCharFilter,
     KazakhLowercaseFilter,

@@ -86,7 +86,21 @@ def test_only_negative_is_error():
 
 def test_understood_as():
     schema = build_schema()
-    assert compile_query(parse("дағдарыс"), schema).understood_as == "text:дағдарыс"
+    comp = compile_query(parse("дағдарыс"), schema)
+    assert comp.understood_as == "(text:дағдарыс OR root:дағдарыс)"
+    assert comp.understood == [
+        {
+            "word": "дағдарыс",
+            "as": "all_forms",
+            "detail": {
+                "key": "дағдарыс",
+                "related": "дағдарыс",
+                "read_as": None,
+                "without_kazakh_letters": False,
+                "found": True,
+            },
+        }
+    ]
     folded = compile_query(parse("дагдарыс"), schema).understood_as
     assert "fold:" in folded
     shown = compile_query(parse("қандай дағдарыс"), schema).understood_as

@@ -11,10 +11,34 @@ import pytest
 
 from indexer.index.store import open_index, update_index
 from indexer.search import ranker as R
+from indexer.search.budget import TIME_BUDGET, Deadline
+from indexer.search.caches import generation_cache, warm_caches
 from indexer.search.engine import QueryError, search
 from indexer.search.query import compile_query, parse
+from indexer.search.tiers import match, whoosh_top
 
-WORDS = ["дағдарыс", "экономика", "партия", "қоғам", "даму", "жыл", "ел", "бағдарлама", "мемлекет", "халық", "саясат", "білім", "ғылым", "өнеркәсіп", "ауыл", "қала", "жұмыс", "табыс", "салық", "банк"]
+WORDS = [
+    "дағдарыс",
+    "экономика",
+    "партия",
+    "қоғам",
+    "даму",
+    "жыл",
+    "ел",
+    "бағдарлама",
+    "мемлекет",
+    "халық",
+    "саясат",
+    "білім",
+    "ғылым",
+    "өнеркәсіп",
+    "ауыл",
+    "қала",
+    "жұмыс",
+    "табыс",
+    "салық",
+    "банк",
+]
 
 
 @pytest.fixture(scope="module")
@@ -167,15 +191,13 @@ def test_search_facets_are_capped_and_counted(many_docs):
 
 def test_results_identical_with_and_without_the_caches(many_docs, monkeypatch):
     """Cold (nothing cached), warmed, and cached-positions searches give the same page."""
-    import indexer.search.engine as S
-
     queries = ["жыл ел", '"жыл ел"', "банк салық табыс", "партия -экономика", "дагдарыс"]
     monkeypatch.setattr(R, "CACHE_BYTES", 0)
-    S._CACHES.clear()
+    generation_cache(many_docs).clear()
     cold = [search(many_docs, q, limit=20) for q in queries]
     monkeypatch.undo()
-    S._CACHES.clear()
-    S.warm_caches(many_docs, 5)
+    generation_cache(many_docs).clear()
+    warm_caches(many_docs, 5)
     for _ in range(2):
         warm = [search(many_docs, q, limit=20) for q in queries]
         for a, b in zip(cold, warm):
@@ -188,7 +210,7 @@ def test_results_identical_with_and_without_the_caches(many_docs, monkeypatch):
 @pytest.mark.parametrize("q", ['"жыл ел"', "банк OR салық", '"жыл ел" OR табыс', "жыл -ел"])
 def test_document_view_hits_are_the_searchs_hits_in_that_document(many_docs, q):
     """(Queries without the all-words-else-some fallback: the same paragraphs match.)"""
-    from indexer.search.engine import document_view
+    from indexer.search.views import document_view
 
     everything = search(many_docs, q, limit=100, facets=1000)
     for doc_id, count in list(everything["facets"].items())[:4]:
@@ -196,3 +218,56 @@ def test_document_view_hits_are_the_searchs_hits_in_that_document(many_docs, q):
         view = document_view(many_docs, doc_id, q=q)
         assert in_doc["total"] == count
         assert view["hits"] == sorted(h["paragraph"] for h in in_doc["hits"])
+
+
+@pytest.mark.parametrize(
+    "q", ["жыл ел", "банк салық табыс", '"жыл ел" табыс', "партия -экономика даму", "мемлекет"]
+)
+def test_each_tiers_top_is_whooshs_top(many_docs, q):
+    """The ranker's exact top k of every tier (all words, some words; the word, related
+    words) has the scores of Whoosh's own top k over the same paragraphs."""
+    with many_docs.searcher() as s:
+        comp = compile_query(parse(q), s.schema, s.reader())
+        run = R.Ranker(s).run(s)
+        for tier in match(run, comp, None):
+            if not tier.count:
+                continue
+            ours = run.top(run.leaves(tier.query), [], tier.bits, tier.count, 10)
+            theirs = whoosh_top(run, tier.query, [], 10, tier.bits)
+            assert len(ours) == len(theirs) == min(10, tier.count)
+            assert sorted(round(x, 6) for _, x in ours) == sorted(round(x, 6) for _, x in theirs)
+
+
+def test_phrase_checks_and_prefix_expansion_stop_at_the_deadline(many_docs, monkeypatch):
+    """Past the deadline a phrase is checked no further (its matches so far, a subset) and
+    a prefix expands no further; the search is marked incomplete either way."""
+    monkeypatch.setattr(R, "PHRASE_CHUNK", 8)  # look at the clock every 8 candidates
+    q = parse('"жыл ел"')
+    with many_docs.searcher() as s:
+        comp = compile_query(q, s.schema, s.reader())
+        ranker = R.Ranker(s)
+        full = ranker.run(s).bits(comp.strict)
+        run = ranker.run(s)
+        run.deadline = _ExpiresAfter(3)
+        cut = run.bits(comp.strict)
+        assert cut & ~full == 0 and cut.bit_count() < full.bit_count()
+        assert run.deadline.reason == TIME_BUDGET
+        late = compile_query(parse("ж* б*"), s.schema, s.reader(), _ExpiresAfter(0))
+        assert any(e["detail"]["cut_reason"] == TIME_BUDGET for e in late.understood)
+        everything = compile_query(parse("ж* б*"), s.schema, s.reader())
+        assert not any(e["detail"]["cut"] for e in everything.understood)
+
+
+class _ExpiresAfter(Deadline):
+    """A deadline that passes after `n` looks at the clock (no timing in tests)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__(30)
+        self.left = n
+
+    def expired(self) -> bool:
+        if self.reason is None:
+            self.left -= 1
+            if self.left < 0:
+                self.reason = TIME_BUDGET
+        return self.reason is not None

@@ -21,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -99,7 +100,7 @@ def izde_bg(*args: str, env: dict | None = None) -> subprocess.Popen:
     )
 
 
-def api(port: int, path: str, timeout: float = 10) -> tuple[int, dict | bytes]:
+def api(port: int, path: str, timeout: float = 10) -> tuple[int, Any]:
     """(status, parsed JSON) for JSON answers, (status, body bytes) for pages."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -151,7 +152,7 @@ def test_server_answers_throughout_an_update_and_then_serves_it(tmp_path):
     assert r.returncode == 0, r.stderr
 
     port = free_port()
-    log = open(tmp_path / "serve.log", "wb")
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed in the finally below
     server = subprocess.Popen(
         [
             *IZDE,
@@ -281,14 +282,16 @@ def test_second_index_run_is_refused_or_waits_and_the_index_ends_whole(tmp_path)
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     big = write_jsonl(corpus / "x.jsonl", LOCK_HOLDER_PARAGRAPHS, seed=3, prefix="x")
-    # The store's test hook holds the first run for 5 s after its first paragraph, so the
-    # window in which it owns write.lock does not depend on this machine's speed.
-    first = izde_bg(
-        "index",
-        str(corpus),
-        "--index",
-        str(index_dir),
-        env={"IZDE_TEST_PAUSE_AT": "write", "IZDE_TEST_PAUSE_SECONDS": "5"},
+    # A test hook (tests/izde_paused.py) holds the first run for 5 s after its first
+    # paragraph, so the window in which it owns write.lock does not depend on this
+    # machine's speed.
+    first = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "izde_paused.py"), "write", "5", "--"]
+        + ["index", str(corpus), "--index", str(index_dir)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 30

@@ -1,5 +1,6 @@
 """The schema's KazakhText fields index exactly what Whoosh's TEXT.index makes with their
-analyzers, although they take their terms from one shared pass (analysis.paragraph_terms)."""
+analyzers, although they take their terms from one shared tokenisation
+(analysis.paragraph_terms)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.fields import TEXT
 
-from indexer.analysis.analyzers import paragraph_terms
+from indexer.analysis import paragraph_terms
 from indexer.index import schema as schema_mod
 from indexer.index.schema import KazakhText, build_schema
 
@@ -37,6 +38,10 @@ ODD = [
     "x" * 60 + " сөз",
     "мемлекет мемлекеттің мемлекетке мемлекет мемлекет",
     "Қазақстан-Ресей-Қытай-Моңғолия",
+    "COVID-19-ға Twitter-дегі IT-мамандарды",
+    "Qazaqstan Respublikasy – demokratiialyq, zaiyrly, qūqyqtyq jäne äleumettık memleket.",
+    "Qazaqstannyn' s'ekarasy men dag'darystan s'yg'u joldary",
+    "The economic crisis hit Kazakhstan in 2009, and the government responded.",
 ]
 
 
@@ -55,8 +60,15 @@ def fields():
 
 def test_schema_has_the_fast_fields():
     names = [n for n, _ in fields()]
-    assert {"text", "exact", "title", "section"} <= set(names)
-    assert ("fold" in names) == schema_mod.FOLD_FIELD
+    assert {"text", "exact", "fold", "root", "title", "section"} <= set(names)
+
+
+def test_root_field_weighs_less_than_the_word():
+    s = build_schema()
+    assert s["root"].kind == "root" and s["root"].format.field_boost == schema_mod.ROOT_BOOST
+    assert 0 < schema_mod.ROOT_BOOST < s["text"].format.field_boost
+    (term, freq, weight, _), *_ = s["root"].index("мемлекеттік")
+    assert freq == 1 and weight == schema_mod.ROOT_BOOST
 
 
 @pytest.mark.parametrize("value", ODD)
@@ -100,7 +112,7 @@ def test_random_text(value):
 
 def test_shared_pass_is_reused_and_repeats_are_cached():
     value = "Мемлекет пен қоғам бірлігі — табысымыздың кепілі."
-    terms = paragraph_terms(value, folds=schema_mod.FOLD_FIELD)
+    terms = paragraph_terms(value)
     s = build_schema()
     s["exact"].index(value)
     assert schema_mod._LAST[0] is value

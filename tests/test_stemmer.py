@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.text import suffixes
-from indexer.text.stemmer import KazakhStemmer, fold_kazakh, stem
+from indexer.text.stemmer import KazakhStemmer, fold_kazakh, root, stem
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER = REPO.parent / "shared" / "corpus" / "nur-otan-strategy-2009-2012.kk.txt"
@@ -16,6 +16,7 @@ KAZNERD = REPO.parent / "shared" / "data" / "kaznerd" / "sentences-valid.txt"
 
 KK = KazakhStemmer()
 FOLDED = KazakhStemmer(folded=True)
+PLAIN = KazakhStemmer(lexicon=False)
 
 
 def words(text: str) -> list[str]:
@@ -28,11 +29,14 @@ def test_sentence_from_the_strategy_paper() -> None:
         "қауымдастық дамудың бұрынғы аяқ алысының екпінінен айырылып қалды."
     )
     got = dict(zip(words(text), KK.stemWords(words(text))))
-    assert got["экономикалық"] == "экономика"
+    # -лық makes a word of its own; the root layer reaches the noun.
+    assert got["экономикалық"] == "экономикалық"
+    assert root("экономикалық") == "экономика"
     assert got["дағдарыс"] == "дағдарыс"
     assert got["туғызған"] == "туғыз"
     assert got["жағдайында"] == "жағдай"
-    assert got["дамудың"] == "дам"
+    # даму (development) is a listed verbal noun, a word of its own; its root is the verb.
+    assert got["дамудың"] == "даму" and root("дамудың") == "дам"
     assert got["қалды"] == "қал"
     assert got["айырылып"] == "айыр"
 
@@ -61,9 +65,9 @@ def test_sentences_from_the_news() -> None:
         "біл білді біледі білмейді білген білетін біліп білуге білсе білмеймін",
         "кел келді келеді келген келіп келмейді келгенде келуі",
         "қой қойылды қойылған қойып",
-        "оқиды оқу оқып оқыған оқымаған",
+        "оқиды оқып оқыған оқымаған",
         "дағдарыс дағдарыстың дағдарысқа дағдарыстан",
-        "партия партиясының партияға партиялық партиямыз",
+        "партия партиясының партияға партиямыз",
         "қазақстан қазақстанда қазақстанның",
     ],
 )
@@ -112,9 +116,11 @@ def test_consonant_repair() -> None:
 
 
 def test_vowel_elision() -> None:
-    assert stem("орны") == stem("орнында") == stem("орындары")
-    assert stem("аузы") == stem("ауыз")
-    assert stem("халқы") == stem("халық") == stem("халықтың")
+    assert stem("орны") == stem("орнында") == stem("орындары") == "орын"
+    assert stem("аузы") == stem("ауыз") == "ауыз"
+    assert stem("халқы") == stem("халық") == stem("халықтың") == "халық"
+    # Without the lexicon the tables write the stem short, both shapes still meet.
+    assert PLAIN.stemWord("орны") == PLAIN.stemWord("орнында") == "орн"
 
 
 def test_short_roots_are_not_eaten() -> None:
@@ -168,8 +174,9 @@ def test_strategy_paper_dagdarys_lines() -> None:
         assert target in {stem(w) for w in words(ln)}
     vocab = set(words(text))
     assert {w for w in vocab if stem(w) == target} == {w for w in vocab if w.startswith("дағдарыс")}
-    party = {stem(w) for w in ["партиясының", "партияға", "партиялық", "партиямыз"]}
+    party = {stem(w) for w in ["партиясының", "партияға", "партиямыз"]}
     assert party == {"партия"}
+    assert stem("партиялық") == "партиялық" and root("партиялық") == "партия"
 
 
 @pytest.mark.skipif(not KAZNERD.exists(), reason="shared news sentences not present")
@@ -177,14 +184,13 @@ def test_news_vocabulary_keeps_a_vowel() -> None:
     vocab = set(words(KAZNERD.read_text(encoding="utf-8")))
     for w in vocab:
         s = KK.stemWord(w)
-        assert s and (len(s) <= len(w))
+        # A key may be one letter longer than a form whose vowel dropped (халқы → халық).
+        assert s and (len(s) <= len(w) + 1), (w, s)
         if any(ch in suffixes.VOWELS for ch in w):
             assert any(ch in suffixes.VOWELS for ch in s), (w, s)
 
 
-# -- the word list (indexer/data/kk_lexicon.txt, from hunspell-kk) ----------------------
-
-PLAIN = KazakhStemmer(lexicon=False)
+# -- the word list (indexer/text/data/kk_lexicon.txt, from hunspell-kk) -----------------
 
 
 def test_word_list_is_shipped_with_its_licence() -> None:

@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
+from indexer import analysis
 from indexer.index import store
 from indexer.index.store import (
     IndexBusy,
     IndexDamaged,
     IndexMissing,
+    IndexOutdated,
     check_index,
     index_stats,
     open_index,
@@ -196,7 +198,7 @@ def test_anchor_stability_after_insert(built):
     assert s.updated == [doc]
     h2 = open_index(index)
     n_new = resolve_fingerprint(h2, doc, target["n"], target["fp"])
-    assert n_new == target["n"] + 1
+    assert n_new is not None and n_new == target["n"] + 1
     assert stored(h2, doc)[n_new - 1]["text"] == target["text"]
     # Without h: the number now points at different text; history maps it.
     assert resolve_fingerprint(h2, doc, target["n"], None) == n_new
@@ -286,16 +288,43 @@ def test_stale_generation_removed(built):
     assert open_index(index).generation == "gen-000002"
 
 
-def test_schema_change_rebuilds(built):
+def set_stamp(index: Path, **changes) -> None:
+    """Make the live generation look written by another izde (its manifest's stamp)."""
+    manifest = index / "gen-000001" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    manifest.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "changes,said",
+    [
+        ({"analysis_version": "0-old"}, "analysis version 0-old"),
+        ({"schema": "old-signature"}, "schema differs"),
+        ({"format": None, "schema": None, "analysis_version": None}, "index format 1"),
+    ],
+)
+def test_index_of_another_version_is_refused_then_rebuilt(built, changes, said):
     corpus, index, _ = built
-    docs = index / "gen-000001" / "docs.json"
-    meta = json.loads(docs.read_text())
-    meta["schema"] = "old-signature"
-    docs.write_text(json.dumps(meta, ensure_ascii=False))
+    set_stamp(index, **changes)
+    with pytest.raises(IndexOutdated) as err:
+        open_index(index)
+    message = str(err.value)
+    assert said in message and f"izde index --rebuild --index {index}" in message
+    assert "\n" not in message
+    # An update cannot reuse its segments: it rebuilds, keeping ids, and says so.
     s = update_index([corpus], index)
-    assert s.rebuilt and "rebuilt" in s.report()
+    assert s.rebuilt and "built by another version of izde" in s.report()
     assert len(s.unchanged) == 4 and s.paragraphs > 0
-    assert open_index(index).meta["schema"] == store.schema_signature()
+    h = open_index(index)
+    manifest = json.loads((h.path / "manifest.json").read_text())
+    assert manifest["schema"] == store.schema_signature()
+    assert manifest["analysis_version"] == str(analysis.ANALYSIS_VERSION)
+    assert sorted(h.docs) == ["n1", "note", "nur-otan-strategy-2009-2012", "sub--page"]
 
 
 def test_id_collisions_and_stability(tmp_path):

@@ -229,7 +229,7 @@ def test_document_view_marks_the_hit_paragraph(live_server):
     assert f'href="#p{hits[i - 1]}"' in page and f'href="#p{hits[i + 1]}"' in page
     # visible anchors and headings as h2/h3
     assert 'href="#p64"' in page
-    assert re.search(r'<h[23] class="para-text">', page)
+    assert re.search(r'<h[23] class="para-text"[^>]*>', page)
     # marks only inside hit paragraphs; all from the api's highlight
     for p in api["paragraphs"]:
         if p.get("hit"):
@@ -265,10 +265,14 @@ def test_citation_api_and_pages_agree(live_server, shipped_index):
     assert c["section"].startswith("ДАМУДЫҢ НЕГІЗГІ БАСЫМДЫҚТАРЫ")
     assert c["bibtex"].startswith("@misc{") and c["url"] in c["bibtex"]
     assert c["csl"]["URL"] == c["url"] and c["csl"]["title"] == meta["title"]
-    # the same text on the search page, the document page and the cite page
-    escaped = c["text"].replace("&", "&amp;").replace('"', "&#34;")
+    # the same ГОСТ and APA text on the search page, the document page and the cite page
+    gost = get(live_server, f"/api/cite?doc={DOC}&n=64&style=gost").text
+    apa = get(live_server, f"/api/cite?doc={DOC}&n=64&style=apa").text
+    assert "URL: " + c["url"] in gost and c["url"] in apa
     for target in (f"/search?q={q(WORD)}", f"/doc/{DOC}", f"/cite?doc={DOC}&n=64"):
-        assert escaped in get(live_server, target).text, target
+        page = unescape(get(live_server, target).text)
+        assert gost in page and apa in page, target
+    assert c["text"] in unescape(get(live_server, f"/cite?doc={DOC}&n=64").text)
     # the permanent URL leads back to the paragraph
     follow = get(live_server, urlsplit(c["url"]).path + "?" + urlsplit(c["url"]).query)
     assert follow.status == 302 and follow.headers["location"].endswith("#p64")
@@ -594,10 +598,8 @@ def test_citation_formats_escape_and_localise():
         assert c["url"] == "http://example.test/p/plan/12?h=abc123"
         assert para in c["text"] and c["url"] in c["text"] and "2026-01-02" in c["text"]
         assert "I БӨЛІМ › 1. Кіріспе" in c["text"]
-        assert r"title = {50\% \{жоспар\} \& \$x\_1}," in c["bibtex"]
-        assert c["bibtex"].count("{") - c["bibtex"].count(r"\{") == c["bibtex"].count("}") - c[
-            "bibtex"
-        ].count(r"\}")
+        assert r"title = {50\% \textbraceleft{}жоспар\textbraceright{} \& \$x\_1}," in c["bibtex"]
+        assert c["bibtex"].count("{") == c["bibtex"].count("}")
         assert c["csl"]["page"] == "3" and c["csl"]["locator"] == "12"
 
 
@@ -651,3 +653,210 @@ def test_a_large_index_moves_to_a_new_generation_in_the_background(
     after = get(server.url, "/healthz").json()
     assert after["generation"] != before["generation"]
     assert after["documents"] == before["documents"] + 1
+
+
+# -- pages that tell the truth (#11) ------------------------------------------------------
+
+MULTI = ["экономикалық дағдарыс", "партия ұйымдары", "дағдарыс экология", "Нұр Отан партиясы"]
+
+
+@pytest.fixture(scope="module")
+def client(shipped_index):
+    from webapp import create_app
+
+    return create_app({"INDEX_DIR": shipped_index}).test_client()
+
+
+def page_text(client, target: str, lang: str = "kk") -> str:
+    sep = "&" if "?" in target else "?"
+    r = client.get(f"{target}{sep}lang={lang}")
+    assert r.status_code == 200, (target, r.status_code)
+    return r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", MULTI)
+def test_total_facets_and_notice_do_not_depend_on_the_page(client, query):
+    answers = [
+        client.get(f"/api/search?q={q(query)}&offset={offset}").get_json() for offset in (0, 10, 20)
+    ]
+    for key in ("total", "total_all", "total_some", "facets", "facet_documents", "partial"):
+        assert len({json.dumps(a[key], sort_keys=True) for a in answers}) == 1, (query, key)
+    hits = [h for a in answers for h in a["hits"]]
+    flags = [h["matched_all"] for h in hits]
+    assert flags == sorted(flags, reverse=True), "hits with every word come first"
+    assert flags.count(True) == min(answers[0]["total_all"], len(hits))
+    totals = {
+        re.search(r'data-total="(\d+)"', page_text(client, f"/search?q={q(query)}&offset={o}"))[1]
+        for o in (0, 10, 20)
+    }
+    assert totals == {str(answers[0]["total"])}
+
+
+def test_one_total_says_how_many_hold_every_word_and_partial_hits_are_labelled(client):
+    api = client.get(f"/api/search?q={q('экономикалық дағдарыс')}&offset=5").get_json()
+    assert api["total_all"] and api["total_some"]
+    page = page_text(client, f"/search?q={q('экономикалық дағдарыс')}&offset=5", "en")
+    count = re.search(r'<p class="count"[^>]*>(.*?)</p>', page, re.S)[1]
+    assert (
+        f"Results: {api['total']} ({api['total_all']} with every word, "
+        f"{api['total_some']} with some)" in " ".join(count.split())
+    )
+    items = re.findall(r'<li class="hit([^"]*)" data-anchor="([^"]+)"', page)
+    assert [a for _c, a in items] == [h["anchor"] for h in api["hits"]]
+    for (classes, _a), hit in zip(items, api["hits"]):
+        assert ("hit-partial" in classes) == (not hit["matched_all"]), hit["anchor"]
+    assert page.count('class="badge badge-partial">some of the words<') == sum(
+        not h["matched_all"] for h in api["hits"]
+    )
+    assert "No paragraph contains all the words" not in page
+
+
+def test_the_notice_shows_only_when_no_paragraph_has_every_word(client):
+    none = client.get(f"/api/search?q={q('дағдарыс экология')}").get_json()
+    assert none["total_all"] == 0 and none["total"] > 0
+    assert "No paragraph contains all the words" in page_text(
+        client, f"/search?q={q('дағдарыс экология')}", "en"
+    )
+    for query in ("экономикалық дағдарыс", "Нұр Отан партиясы", WORD):
+        page = page_text(client, f"/search?q={q(query)}", "en")
+        assert "No paragraph contains all the words" not in page, query
+
+
+ENGINE_NOTATION = re.compile(r"\b(text|fold|exact|root|title|doc):|\[ignored|\bOR\b|terms\)")
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("Нұр Отан қашан құрылды", ["Нұр (барлық тұлғалары)", "қашан: сұрау сөзі, ескерілмеді"]),
+        ("дагдарыс -экономика*", ["дагдарыс (барлық тұлғалары", "экономика сөзі жоқ абзацтар"]),
+        ("=дағдарысқа", ["дағдарысқа (тек осы тұлғасы)"]),
+        ("экономика*", ["экономика… (осылай басталатын"]),
+        ('"бастауыш партия"', ["«бастауыш партия» (осы сөздер осы ретпен)"]),
+    ],
+)
+def test_how_the_query_was_understood_is_said_in_kazakh(client, query, said):
+    api = client.get(f"/api/search?q={q(query)}").get_json()
+    assert ENGINE_NOTATION.search(api["understood_as"]), "the JSON keeps the raw form"
+    page = unescape(page_text(client, f"/search?q={q(query)}"))
+    summary = re.search(r'<div class="summary">(.*?)</div>', page, re.S)[1]
+    line = " ".join(re.sub(r"<[^>]+>", "", summary).split())
+    for phrase in said:
+        assert phrase in line, (phrase, line)
+    assert not ENGINE_NOTATION.search(line), line
+    assert not re.search(r"[A-Za-z]{4,}", line.replace(query, "")), line  # no English
+
+
+def test_a_query_over_the_limit_keeps_its_text_and_shows_the_limit(client):
+    long = "дағдарыс " * 120  # 1,080 characters
+    r = client.get(f"/search?q={q(long)}&lang=en")
+    assert r.status_code == 400
+    page = r.get_data(as_text=True)
+    assert f'value="{long}"' in page
+    assert "at most 1000 characters" in page and f"Now: {len(long)}." in page
+    r = client.get(f"/search?q={q(long)}")
+    assert r.status_code == 400 and "1000" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_kazakh_text_is_marked_kazakh_in_other_interfaces(client, lang):
+    results = page_text(client, f"/search?q={q(WORD)}", lang)
+    snippets = re.findall(r'<p class="snippet" id="t\d+"([^>]*)>', results)
+    assert snippets and all(' lang="kk"' in s for s in snippets)
+    assert re.search(r'<h2 class="hit-title"><a href="[^"]+" lang="kk">', results)
+    doc = page_text(client, f"/doc/{DOC}", lang)
+    assert '<h1 id="doc-title" lang="kk">' in doc
+    paras = re.findall(r'class="para-text" id="t\d+"([^>]*)>', doc)
+    assert paras and all(' lang="kk"' in p for p in paras)
+    # In the Kazakh interface the page's own lang says it already.
+    assert ' lang="kk"' not in page_text(client, f"/doc/{DOC}").split("<body", 1)[1].replace(
+        'lang="kk" hreflang="kk"', ""
+    )
+
+
+def test_russian_copy_button_is_not_the_permalink(client):
+    page = page_text(client, f"/search?q={q(WORD)}", "ru")
+    assert "Копировать цитату (ГОСТ 7.1)" in page and "Копировать цитату с источником" in page
+    assert "Копировать ссылку" not in page
+
+
+def test_home_page_focuses_the_search_box(client):
+    assert re.search(r'<input id="q"[^>]*\bautofocus\b', page_text(client, "/"))
+    assert not re.search(r'<input id="q"[^>]*\bautofocus\b', page_text(client, f"/search?q={WORD}"))
+
+
+def test_long_document_has_a_table_of_contents(client):
+    api = client.get(f"/api/doc/{DOC}").get_json()
+    headings = [p["n"] for p in api["paragraphs"] if p["kind"] == "heading"]
+    assert len(headings) >= 3
+    page = page_text(client, f"/doc/{DOC}")
+    toc = re.search(r'<nav class="toc"[^>]*>(.*?)</nav>', page, re.S)[1]
+    assert re.findall(r'href="#p(\d+)"', toc) == [str(n) for n in headings]
+    for n in headings:
+        assert f'id="p{n}"' in page
+
+
+def test_cite_box_offers_styles_downloads_and_the_quote(client):
+    page = page_text(client, f"/search?q={q(WORD)}")
+    first = re.search(r'<li class="hit.*?</li>', page, re.S)[0]
+    assert 'id="c1-gost"' in first and 'id="c1-apa"' in first
+    assert 'data-copy="c1-gost" data-quote="t1"' in first
+    for style in ("bibtex", "ris", "csl"):
+        assert re.search(
+            rf'href="/api/cite\?doc={DOC}&amp;n=\d+&amp;style={style}" download', first
+        )
+
+
+def _records(tmp_path, records: list[dict]):
+    from indexer.index.store import update_index
+    from webapp import create_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "records.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    update_index([corpus], tmp_path / "index")
+    return create_app({"INDEX_DIR": tmp_path / "index"}).test_client()
+
+
+def test_facet_chips_with_the_same_title_are_told_apart(tmp_path):
+    client = _records(
+        tmp_path,
+        [
+            {"id": f"abai-{i}", "title": "Абай", "text": f"Абай туралы {i}-мәтін.", "date": d}
+            for i, d in ((1, "1995"), (2, "2004"))
+        ]
+        + [{"id": "other", "title": "Басқа", "text": "Абай мен Шоқан."}],
+    )
+    page = client.get(f"/search?q={q('Абай')}").get_data(as_text=True)
+    facets = re.search(r'<aside class="facets facets-wide">(.*?)</aside>', page, re.S)[1]
+    assert '<span class="facet-detail">1995</span>' in facets
+    assert '<span class="facet-detail">2004</span>' in facets
+    assert facets.count('class="facet-detail"') == 2  # a title of its own needs nothing
+
+
+def test_stats_is_paged_and_filtered_by_title(tmp_path):
+    books = [
+        {"id": f"kitap-{i:03d}", "title": f"Кітап {i:03d}", "text": "Мәтін."} for i in range(130)
+    ]
+    notes = [
+        {"id": f"daptar-{i:03d}", "title": f"Дәптер {i:03d}", "text": "Мәтін."} for i in range(20)
+    ]
+    client = _records(tmp_path, books + notes)
+    first = client.get("/stats?lang=en").get_data(as_text=True)
+    assert len(re.findall(r"<tr><td>", first)) == 100
+    assert "Documents 1–100 of 150" in first and 'href="/stats?offset=100"' in first
+    last = client.get("/stats?offset=100&lang=en").get_data(as_text=True)
+    assert len(re.findall(r"<tr><td>", last)) == 50 and 'rel="prev"' in last
+    assert 'href="/doc/daptar-000"' in first  # Д before К in Kazakh order
+    for typed in ("кітап", "КИТАП", "kitap"):
+        found = client.get(f"/api/stats?title={q(typed)}").get_json()
+        assert found["document_total"] == 130, typed
+        assert all(d["title"].startswith("Кітап") for d in found["document_list"])
+    page = client.get(f"/stats?title={q('китап')}&offset=100").get_data(as_text=True)
+    assert len(re.findall(r"<tr><td>", page)) == 30 and 'value="китап"' in page
+    assert "title=%D0%BA%D0%B8%D1%82%D0%B0%D0%BF&amp;offset=0" not in page
+    nothing = client.get(f"/stats?title={q('жоқ')}&lang=en").get_data(as_text=True)
+    assert "No document title contains “жоқ”." in unescape(nothing)
+    assert client.get("/api/stats?limit=5").get_json()["document_list"].__len__() == 5

@@ -43,20 +43,20 @@ def rows() -> list[dict]:
     ]
     for i, text in enumerate(extra, 1):
         out.append(
-            dict(
-                anchor=f"x#p{i}",
-                doc_id="x",
-                n=i,
-                kind="paragraph",
-                text=text,
-                exact=text,
-                fold=text,
-                title="Қосымша мәтін",
-                section="",
-                lang="kk",
-                fp=f"fp{i}",
-                url="",
-            )
+            {
+                "anchor": f"x#p{i}",
+                "doc_id": "x",
+                "n": i,
+                "kind": "paragraph",
+                "text": text,
+                "exact": text,
+                "fold": text,
+                "title": "Қосымша мәтін",
+                "section": "",
+                "lang": "kk",
+                "fp": f"fp{i}",
+                "url": "",
+            }
         )
     schema = build_schema()
     return [{k: v for k, v in r.items() if k in schema} for r in out]
@@ -238,7 +238,7 @@ def test_fallbacks_match_whoosh(tmp_path):
         id=ID(stored=True), body=TEXT(stored=True), num=NUMERIC(int, sortable=True), extra=STORED()
     )
     docs = [
-        dict(id=str(i), body=f"alpha beta {'gamma ' * (i % 4)} w{i}", num=i, extra={"i": i})
+        {"id": str(i), "body": f"alpha beta {'gamma ' * (i % 4)} w{i}", "num": i, "extra": {"i": i}}
         for i in range(200)
     ]
     docs[5]["_boost"] = 2.0
@@ -250,7 +250,7 @@ def test_fallbacks_match_whoosh(tmp_path):
     assert_same(want, got)
 
     vschema = Schema(id=ID(stored=True), body=TEXT(stored=True, vector=True))
-    vdocs = [dict(id=str(i), body=f"x y{i % 3} z") for i in range(50)]
+    vdocs = [{"id": str(i), "body": f"x y{i % 3} z"} for i in range(50)]
     ix = build(tmp_path / "v", vdocs, lambda ix: IzdeSegmentWriter(ix), schema=vschema)
     assert_same(
         snapshot(build(tmp_path / "w", vdocs, stock, schema=vschema), key="id"),

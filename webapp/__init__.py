@@ -7,49 +7,54 @@ import time
 from pathlib import Path
 
 from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
 
+from indexer.config import default_index_dir
+from webapp.api import bp as api_bp
+from webapp.concordance import bp as concordance_bp
 from webapp.data import IndexHolder
+from webapp.errors import init_errors
+from webapp.hosts import init_hosts
+from webapp.i18n import init_i18n
+from webapp.pages import bp as pages_bp
+from webapp.security import init_security
 
 log = logging.getLogger("izde.web")
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The Flask app; `config["INDEX_DIR"]` is the index folder (default: izde's default)."""
+    """The Flask app. `config` may set `INDEX_DIR` (the index folder; default: izde's
+    default), and what webapp/hosts.py reads: `BASE_URL` (the address absolute links use),
+    `ALLOWED_HOSTS` (other Host values answered) and `BIND_HOST` (the address served)."""
     app = Flask(__name__)
     app.config.update(
         JSON_AS_ASCII=False,
-        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_CONTENT_LENGTH=64 * 1024,  # webapp/security.py refuses more before reading it
         SESSION_COOKIE_HTTPONLY=True,
         TEMPLATES_AUTO_RELOAD=False,
     )
     if config:
         app.config.update(config)
     if not app.config.get("INDEX_DIR"):
-        from indexer.config import default_index_dir
-
         app.config["INDEX_DIR"] = default_index_dir()
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
-    app.json.ensure_ascii = False  # Kazakh stays readable in the JSON
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # (always: Flask's own)
+        app.json.ensure_ascii = False  # Kazakh stays readable in the JSON
+        app.json.sort_keys = False
 
-    from webapp.errors import init_errors
-    from webapp.i18n import init_i18n
-    from webapp.security import init_security
+    @app.before_request
+    def _start_timer() -> None:
+        g.t0 = time.perf_counter()
 
+    init_hosts(app)  # next: a refused Host is answered before anything else runs
     init_security(app)
     init_i18n(app)
     init_errors(app)
     app.extensions["izde_index"] = IndexHolder(app.config["INDEX_DIR"])
 
-    from webapp.api import bp as api_bp
-    from webapp.pages import bp as pages_bp
-
     app.register_blueprint(pages_bp)
     app.register_blueprint(api_bp)
-
-    @app.before_request
-    def _start_timer() -> None:
-        g.t0 = time.perf_counter()
+    app.register_blueprint(concordance_bp)
 
     @app.after_request
     def _log_request(response):

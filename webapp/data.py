@@ -1,7 +1,7 @@
 """Everything a page shows comes from here, and so does its JSON twin under /api/.
 
-The index modules are imported where they are used, so the web app starts (and says what to
-do) even before an index exists.
+Without an index the app still starts: the first request that needs one gets NoIndex, and
+the page says what to run.
 """
 
 from __future__ import annotations
@@ -16,6 +16,22 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, g
+
+from indexer.analysis.analyzers import stem_word
+from indexer.index.store import (
+    IndexDamaged,
+    IndexError_,
+    IndexHandle,
+    IndexMissing,
+    index_stats,
+    open_index,
+)
+from indexer.search import engine, views
+from indexer.search.complete import completions
+from indexer.search.engine import searcher, warm_caches
+from indexer.text.collation import sort_key
+from indexer.text.normalize import fold_kazakh, lower_kk, normalize_text
+from indexer.text.translit import latin_to_cyrillic
 
 log = logging.getLogger("izde.web")
 
@@ -59,7 +75,6 @@ class IndexHolder:
         self._failed: tuple | None = None  # CURRENT's stamp when its generation would not open
 
     def current(self) -> Any:
-        from indexer.index.store import IndexDamaged, IndexError_, IndexMissing, open_index
 
         with self._lock:
             try:
@@ -100,7 +115,6 @@ class IndexHolder:
         """Open and warm the new generation, then serve it; requests get `old` meanwhile.
         A generation that does not open is logged, and the old one kept, until CURRENT
         moves again."""
-        from indexer.search.engine import warm_caches
 
         new = None
         # This thread is CPU-bound Python; the request threads give the interpreter up at
@@ -148,58 +162,58 @@ def handle() -> Any:
 def run_search(
     h: Any, q: str, limit: int, offset: int, doc: str | None, order: str, facets: int | None = None
 ) -> dict:
-    from indexer.search import engine as S
 
     try:
-        return S.search(
+        return engine.search(
             h,
             q,
             limit=limit,
             offset=offset,
             doc=doc,
             order=order,
-            facets=S.FACETS if facets is None else facets,
+            facets=engine.FACETS if facets is None else facets,
         )
-    except S.QueryError as exc:
+    except engine.QueryError as exc:
         raise BadQuery(str(exc)) from None
 
 
 def run_term(h: Any, w: str) -> dict:
-    from indexer.search import engine as S
 
     try:
-        return S.term_view(h, w)
-    except S.QueryError as exc:
+        return views.term_view(h, w)
+    except engine.QueryError as exc:
         raise BadQuery(str(exc)) from None
 
 
+def run_complete(h: Any, q: str, limit: int) -> dict:
+
+    return completions(h, q, limit)
+
+
 def run_document(h: Any, doc_id: str, q: str | None) -> dict:
-    from indexer.search import engine as S
 
     if doc_id not in h.docs:
         raise Missing(doc_id)
     try:
-        return S.document_view(h, doc_id, q or None)
-    except S.NotFound:
+        return views.document_view(h, doc_id, q or None)
+    except engine.NotFound:
         raise Missing(doc_id) from None
-    except S.QueryError as exc:
+    except engine.QueryError as exc:
         raise BadQuery(str(exc)) from None
 
 
 def resolve(h: Any, doc_id: str, n: int, fp: str | None) -> int | None:
-    from indexer.search import engine as S
 
     if doc_id not in h.docs:
         return None
     try:
-        return S.resolve_paragraph(h, doc_id, n, fp or None)
-    except S.NotFound:
+        return engine.resolve_paragraph(h, doc_id, n, fp or None)
+    except engine.NotFound:
         return None
 
 
 def paragraph_fields(h: Any, doc_id: str, n: int) -> dict | None:
     """The stored fields of one paragraph (section, page, fp, kind, text), by its anchor."""
-    from indexer.search.engine import searcher
 
     with searcher(h) as s:
         fields = s.document(anchor=f"{doc_id}#p{n}")
@@ -260,12 +274,69 @@ def health(index_dir: Path) -> tuple[dict, int]:
     }, 200
 
 
-def stats(h: Any, index_dir: Path) -> dict:
-    """Index figures plus the list of documents (id, title, paragraphs)."""
+STATS_LIMIT = 100  # documents listed on one page of /stats
+
+
+def _doc_row(doc_id: str, meta: dict) -> dict:
+    paragraphs = meta.get("paragraphs")
+    return {
+        "doc_id": doc_id,
+        "title": meta.get("title") or doc_id,
+        "paragraphs": paragraphs if isinstance(paragraphs, int) else len(paragraphs or []),
+        "format": meta.get("format"),
+        "lang": meta.get("lang"),
+        "url": meta.get("url"),
+        "date": meta.get("date"),
+    }
+
+
+_sorted_cache: dict[tuple, list[tuple[str, str]]] = {}
+_LEADING_MARKS = re.compile(r"^[\W_]+")  # quotes and brackets before a title's first word
+
+
+def _sorted_documents(h: Any) -> list[tuple[str, str]]:
+    """(doc id, title folded for matching), in Kazakh alphabetical order of the titles;
+    kept per generation."""
+
+    key = (id(getattr(h, "ix", h)), h.generation)
+    got = _sorted_cache.get(key)
+    if got is None:
+
+        def order(item: tuple[str, dict]) -> tuple:
+            title = item[1].get("title") or item[0]
+            return sort_key(_LEADING_MARKS.sub("", title)), item[0]
+
+        got = [(d, _folded(m.get("title") or d)) for d, m in sorted(h.docs.items(), key=order)]
+        _sorted_cache.clear()
+        _sorted_cache[key] = got
+    return got
+
+
+def _folded(text: str) -> str:
+    """Text as a filter compares it: case, look-alikes and Kazakh letters folded."""
+
+    return fold_kazakh(lower_kk(normalize_text(text)))
+
+
+def _title_needles(title: str) -> list[str]:
+    """A typed title filter, and its Cyrillic reading when typed in Latin letters."""
+
+    needles = [_folded(title)]
+    words = title.split()
+    cyr = [latin_to_cyrillic(w) for w in words]
+    if words and all(cyr):
+        needles.append(_folded(" ".join(c for c in cyr if c)))
+    return needles
+
+
+def stats(
+    h: Any, index_dir: Path, title: str = "", offset: int = 0, limit: int = STATS_LIMIT
+) -> dict:
+    """Index figures plus one page of the documents (id, title, paragraphs) in title
+    order; `title` keeps the documents whose title or id contains it (spelled as search
+    reads words: case, Kazakh letters and Latin typing aside)."""
     data: dict[str, Any] = {}
     try:
-        from indexer.index.store import IndexHandle, index_stats
-
         data.update(index_stats(index_dir, h if isinstance(h, IndexHandle) else None))
     except Exception:  # noqa: BLE001 - the figures below are enough without it
         pass
@@ -273,19 +344,17 @@ def stats(h: Any, index_dir: Path) -> dict:
     data.setdefault("documents", documents)
     data.setdefault("paragraphs", paragraphs)
     data["generation"] = h.generation
+    rows = _sorted_documents(h)
+    title = title.strip()
+    if title:
+        needles = _title_needles(title)
+        rows = [r for r in rows if any(n in r[1] or n in r[0].lower() for n in needles)]
+    data["title_filter"] = title
+    data["document_total"] = len(rows)
+    data["offset"] = offset
+    data["limit"] = limit
     data["document_list"] = [
-        {
-            "doc_id": doc_id,
-            "title": meta.get("title") or doc_id,
-            "paragraphs": meta.get("paragraphs")
-            if isinstance(meta.get("paragraphs"), int)
-            else len(meta.get("paragraphs") or []),
-            "format": meta.get("format"),
-            "lang": meta.get("lang"),
-            "url": meta.get("url"),
-            "date": meta.get("date"),
-        }
-        for doc_id, meta in sorted(h.docs.items(), key=lambda kv: kv[1].get("title") or kv[0])
+        _doc_row(doc_id, h.docs.get(doc_id) or {}) for doc_id, _t in rows[offset : offset + limit]
     ]
     return data
 
@@ -293,9 +362,13 @@ def stats(h: Any, index_dir: Path) -> dict:
 # -- example queries for the empty search page ---------------------------------------------
 
 FALLBACK_EXAMPLES = ["дағдарыс", "партия", "қоғам"]
-_STOP = set(
-    ["және", "мен", "бен", "пен", "үшін", "бұл", "осы", "ол", "сол", "оның", "бар", "жоқ", "деп", "еді", "болып", "болады", "болса", "болу", "болған", "тиіс", "қажет", "арқылы", "дейін", "кейін", "сияқты", "ретінде", "бойынша", "туралы", "барлық", "әр", "бір", "біз", "біздің", "олар", "оларды", "оған", "оны", "да", "де", "та", "те", "ма", "ме", "ба", "бе", "па", "пе", "не", "немесе", "әрі", "тек", "ғана", "жаңа", "жылы", "жылдары", "жылға", "жыл", "сондай", "қатар", "сонымен", "тұр", "тағы", "және", "де", "оның", "ішінде"]
+_STOP_WORDS = (
+    "және мен бен пен үшін бұл осы ол сол оның бар жоқ деп еді болып болады болса болу "
+    "болған тиіс қажет арқылы дейін кейін сияқты ретінде бойынша туралы барлық әр бір біз "
+    "біздің олар оларды оған оны да де та те ма ме ба бе па пе не немесе әрі тек ғана жаңа "
+    "жылы жылдары жылға жыл сондай қатар сонымен тұр тағы ішінде"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 _KAZAKH_WORD = re.compile(r"[а-яәғқңөұүһіё]{5,}")
 _examples_cache: dict[tuple, list[str]] = {}
 
@@ -307,9 +380,6 @@ def example_queries(h: Any, n: int = 5) -> list[str]:
         return _examples_cache[key]
     words: list[str] = []
     try:
-        from indexer.analysis.analyzers import stem_word
-        from indexer.search.engine import searcher
-
         stems: set[str] = set()
         with searcher(h) as s:
             reader = s.reader()

@@ -7,6 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.search.budget import Busy
 from webapp.data import BadQuery, Missing, NoIndex
 from webapp.i18n import fast_gettext as _
 from webapp.security import BadRequest
@@ -29,8 +30,8 @@ def _titles() -> dict[int, str]:
     }
 
 
-def error_response(status: int, message: str = "", **extra):
-    title = _titles().get(status) or _("Error")
+def error_response(status: int, message: str = "", title: str = "", **extra):
+    title = title or _titles().get(status) or _("Error")
     if wants_json():
         body = {"error": title, "status": status, "message": message}
         body.update(extra)
@@ -75,6 +76,18 @@ def init_errors(app: Flask) -> None:
             "error.html", status=503, title=title, message=message, command=command, q=_kept_query()
         ), 503
 
+    @app.errorhandler(Busy)
+    def _busy(exc: Busy):
+        # Expensive searches take turns (indexer.search.budget): this one's did not come
+        # within its time budget.
+        message = _(
+            "The server is busy with other searches. Try again in %(seconds)s seconds.",
+            seconds=exc.retry_after,
+        )
+        response = app.make_response(error_response(503, message, title=_("Busy")))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         status = exc.code or 500
@@ -83,9 +96,18 @@ def init_errors(app: Flask) -> None:
             message = _("The page you asked for does not exist.")
         elif status == 405:
             message = _("This address only answers GET requests.")
+        elif status == 413:
+            message = _(
+                "The request is too large: at most %(kb)s KB.",
+                kb=app.config["MAX_CONTENT_LENGTH"] // 1024,
+            )
         elif status == 400:
             message = _("The request could not be understood.")
-        return error_response(status, message)
+        response = app.make_response(error_response(status, message))
+        for key, value in exc.get_headers():
+            if key.lower() == "allow":  # the methods a 405's address answers (RFC 9110)
+                response.headers["Allow"] = value
+        return response
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception):

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
-from webapp.params import DEFAULT_FACETS, DEFAULT_LIMIT, MAX_FACETS, ORDERS
-from webapp.security import MAX_LIMIT, MAX_OFFSET, MAX_QUERY
+from webapp.citation import MEDIA, STYLES
+from webapp.data import STATS_LIMIT
+from webapp.params import (
+    COMPLETE_LIMIT,
+    DEFAULT_FACETS,
+    DEFAULT_LIMIT,
+    MAX_COMPLETE_LIMIT,
+    MAX_FACETS,
+    MAX_STATS_LIMIT,
+    MAX_STATS_OFFSET,
+    ORDERS,
+)
+from webapp.security import (
+    LIMIT_REQUEST_LINE,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_PARAGRAPH,
+    MAX_QUERY,
+)
 
 
 def _error(description: str) -> dict:
     return {
         "description": description,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _int_param(name: str, default: int, low: int, high: int) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "schema": {"type": "integer", "minimum": low, "maximum": high, "default": default},
     }
 
 
@@ -21,6 +46,14 @@ def _json(ref: str, description: str = "OK") -> dict:
 
 
 DOC_ID_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,200}$"}
+# A query or a word: something besides spaces, at most MAX_QUERY characters. What the query
+# language accepts is more than a schema can say: a query that cannot be read is a 400.
+WORDS_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_QUERY, "pattern": "\\S"}
+# gunicorn refuses a request line over this many bytes before the app sees it.
+TOO_LONG = {
+    "description": f"The request line is over {LIMIT_REQUEST_LINE} bytes (a short HTML page)",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 NO_INDEX = _error("No index yet (or a damaged one): the message names the command to run")
 
 
@@ -30,9 +63,9 @@ def openapi_document(server_url: str) -> dict:
         "in": "query",
         "required": True,
         "description": "The query, in izde's query language (see /help)",
-        "schema": {"type": "string", "maxLength": MAX_QUERY},
+        "schema": WORDS_SCHEMA,
     }
-    return {
+    document: dict = {
         "openapi": "3.0.3",
         "info": {
             "title": "izde API",
@@ -112,12 +145,100 @@ def openapi_document(server_url: str) -> dict:
                             "name": "w",
                             "in": "query",
                             "required": True,
-                            "schema": {"type": "string", "maxLength": MAX_QUERY},
+                            "schema": WORDS_SCHEMA,
                         }
                     ],
                     "responses": {
                         "200": _json("TermView"),
                         "400": _error("No word given"),
+                        "503": NO_INDEX,
+                    },
+                }
+            },
+            "/api/concordance": {
+                "get": {
+                    "summary": "Every occurrence of a word in context (keyword in context), paged; "
+                    "format=tsv streams them all",
+                    "operationId": "concordance",
+                    "parameters": [
+                        {
+                            "name": "w",
+                            "in": "query",
+                            "required": True,
+                            "schema": WORDS_SCHEMA,
+                        },
+                        {
+                            "name": "form",
+                            "in": "query",
+                            "required": False,
+                            "description": "Only these surface forms (repeat the parameter)",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                            "style": "form",
+                            "explode": True,
+                        },
+                        {"name": "doc", "in": "query", "required": False, "schema": DOC_ID_SCHEMA},
+                        {
+                            "name": "sort",
+                            "in": "query",
+                            "required": False,
+                            "description": "doc: reading order; left/right: the words beside the match, outward, in Kazakh alphabetical order (refused above a documented number of occurrences: then document order and sort_refused); form: by form",
+                            "schema": {
+                                "type": "string",
+                                "enum": ["doc", "left", "right", "form"],
+                                "default": "doc",
+                            },
+                        },
+                        {
+                            "name": "offset",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 0, "default": 0},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 1000,
+                                "default": 100,
+                            },
+                        },
+                        {
+                            "name": "width",
+                            "in": "query",
+                            "required": False,
+                            "description": "Characters of context on each side",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 10,
+                                "maximum": 300,
+                                "default": 60,
+                            },
+                        },
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "string",
+                                "enum": ["json", "tsv"],
+                                "default": "json",
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "One page as JSON, or every line as TSV (header row first)",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Concordance"}
+                                },
+                                "text/tab-separated-values": {"schema": {"type": "string"}},
+                            },
+                        },
+                        "400": _error("No word, or bad parameters"),
                         "503": NO_INDEX,
                     },
                 }
@@ -138,6 +259,7 @@ def openapi_document(server_url: str) -> dict:
                     ],
                     "responses": {
                         "200": _json("DocumentView"),
+                        "400": _error("A query (q) that cannot be read"),
                         "404": _error("No such document"),
                         "503": NO_INDEX,
                     },
@@ -153,11 +275,34 @@ def openapi_document(server_url: str) -> dict:
                             "name": "n",
                             "in": "query",
                             "required": True,
-                            "schema": {"type": "integer", "minimum": 1},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PARAGRAPH},
+                        },
+                        {
+                            "name": "style",
+                            "in": "query",
+                            "required": False,
+                            "description": "Only this citation, as text (BibTeX, RIS and CSL-JSON "
+                            "as a download); without it, all of them in one JSON object",
+                            "schema": {"type": "string", "enum": list(STYLES)},
                         },
                     ],
                     "responses": {
-                        "200": _json("Citation"),
+                        "200": {
+                            "description": "The citation",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Citation"}
+                                },
+                                **{
+                                    media.split(";")[0]: {
+                                        "schema": {"type": "array", "items": {"type": "object"}}
+                                        if media.split(";")[0].endswith("+json")
+                                        else {"type": "string"}
+                                    }
+                                    for media, _ext in MEDIA.values()
+                                },
+                            },
+                        },
                         "400": _error("Bad parameters"),
                         "404": _error("No such paragraph"),
                         "503": NO_INDEX,
@@ -166,9 +311,44 @@ def openapi_document(server_url: str) -> dict:
             },
             "/api/stats": {
                 "get": {
-                    "summary": "Index figures and the list of documents",
+                    "summary": "Index figures and a page of its documents",
                     "operationId": "stats",
-                    "responses": {"200": _json("Stats"), "503": NO_INDEX},
+                    "parameters": [
+                        {
+                            "name": "title",
+                            "in": "query",
+                            "description": "Only documents whose title contains this",
+                            "schema": {"type": "string", "maxLength": MAX_QUERY},
+                        },
+                        _int_param("offset", 0, 0, MAX_STATS_OFFSET),
+                        _int_param("limit", STATS_LIMIT, 1, MAX_STATS_LIMIT),
+                    ],
+                    "responses": {
+                        "200": _json("Stats"),
+                        "400": _error("Bad parameters"),
+                        "503": NO_INDEX,
+                    },
+                }
+            },
+            "/api/complete": {
+                "get": {
+                    "summary": "Completions of the last word of q (search as you type)",
+                    "operationId": "complete",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": False,
+                            "description": "What has been typed; its last word is completed",
+                            "schema": {"type": "string", "maxLength": MAX_QUERY},
+                        },
+                        _int_param("limit", COMPLETE_LIMIT, 1, MAX_COMPLETE_LIMIT),
+                    ],
+                    "responses": {
+                        "200": _json("Completions"),
+                        "400": _error("Bad parameters"),
+                        "503": NO_INDEX,
+                    },
                 }
             },
             "/api/openapi.json": {
@@ -251,6 +431,47 @@ def openapi_document(server_url: str) -> dict:
                     },
                 },
                 "TermView": {"type": "object", "additionalProperties": True},
+                "Completions": {
+                    "type": "object",
+                    "required": ["prefix", "completions"],
+                    "properties": {
+                        "prefix": {"type": "string"},
+                        "completions": {"type": "array"},
+                    },
+                },
+                "Concordance": {
+                    "type": "object",
+                    "properties": {
+                        "word": {"type": "string"},
+                        "forms": {"type": "array", "items": {"type": "object"}},
+                        "related": {"type": "array", "items": {"type": "object"}},
+                        "total": {"type": "integer"},
+                        "offset": {"type": "integer"},
+                        "limit": {"type": "integer"},
+                        "sort": {"type": "string"},
+                        "lines": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    k: {"type": "integer" if k == "paragraph" else "string"}
+                                    for k in (
+                                        "doc_id",
+                                        "doc_title",
+                                        "paragraph",
+                                        "anchor",
+                                        "permalink",
+                                        "url",
+                                        "left",
+                                        "match",
+                                        "right",
+                                        "form",
+                                    )
+                                },
+                            },
+                        },
+                    },
+                },
                 "DocumentView": {"type": "object", "additionalProperties": True},
                 "Citation": {
                     "type": "object",
@@ -291,3 +512,7 @@ def openapi_document(server_url: str) -> dict:
             }
         },
     }
+    for path in document["paths"].values():
+        for operation in path.values():
+            operation["responses"]["414"] = TOO_LONG
+    return document

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from webapp import data
-from webapp.citation import build_citation, cite_paragraph, permanent_path
+from webapp import data, explain
+from webapp.citation import absolute_root, build_citation, cite_paragraph, permanent_path
+from webapp.concordance import term_page
+from webapp.i18n import fast_gettext as _
 from webapp.params import DEFAULT_FACETS, DEFAULT_LIMIT, MAX_FACETS, highlight_arg, search_params
-from webapp.security import MAX_OFFSET, check_doc_id, query_arg, safe_highlight
+from webapp.security import (
+    MAX_OFFSET,
+    MAX_QUERY,
+    check_doc_id,
+    int_arg,
+    query_arg,
+    safe_highlight,
+)
 
 bp = Blueprint("pages", __name__)
 
 SECTION_SEPARATOR = " › "
+MAX_STATS_OFFSET = 10_000_000  # documents; far beyond any index izde serves
+PAGE_STYLES = ("gost", "apa")  # the citation styles a page shows and copies (plain is `text`)
 
 
 def section_list(section: Any) -> list[str]:
@@ -32,7 +44,7 @@ def search_url(**args: Any) -> str:
 
 
 def doc_link(doc_id: str, n: int | None = None, q: str = "") -> str:
-    args = {}
+    args: dict[str, Any] = {}
     if q:
         args["q"] = q
     if n:
@@ -43,10 +55,12 @@ def doc_link(doc_id: str, n: int | None = None, q: str = "") -> str:
     return url + (f"#p{n}" if n else "")
 
 
-def pages_window(total: int, limit: int, offset: int, width: int = 2) -> list[dict]:
+def pages_window(
+    total: int, limit: int, offset: int, width: int = 2, limit_offset: int = MAX_OFFSET
+) -> list[dict]:
     """Page links around the current one, with the first and the last always present."""
     count = (total + limit - 1) // limit if total else 0
-    count = min(count, MAX_OFFSET // limit + 1)  # no link to an offset the app refuses
+    count = min(count, limit_offset // limit + 1)  # no link to an offset the app refuses
     current = offset // limit
     shown = sorted({0, count - 1, *range(max(0, current - width), min(count, current + width + 1))})
     out: list[dict] = []
@@ -68,147 +82,230 @@ def _in_app(path: str | None, prefix: str) -> str | None:
     return None
 
 
+def text_lang(meta: dict | None) -> str:
+    """The language of a document's text: its declared one, else Kazakh (the corpus's)."""
+    return str((meta or {}).get("lang") or "kk")
+
+
+def _citation(h: Any, doc_id: str, title: str, n: int, fp: str, section: Any, page: Any) -> dict:
+    return build_citation(
+        doc_id=doc_id,
+        title=title,
+        n=n,
+        base_url=absolute_root(),
+        fp=fp,
+        section=section,
+        page=page,
+        meta=h.docs.get(doc_id) or {},
+        styles=PAGE_STYLES,
+    )
+
+
 def _hit_view(hit: dict, q: str) -> dict:
     doc_id = hit.get("doc_id", "")
     n = int(hit.get("paragraph") or 0)
     h = data.handle()
     fp = data.fingerprint(h, doc_id, n)
     title = hit.get("doc_title") or doc_id
-    citation = build_citation(
-        doc_id=doc_id,
-        title=title,
-        n=n,
-        base_url=request.host_url,
-        fp=fp,
-        section=hit.get("section") or "",
-        page=hit.get("page"),
-        doc_url=(h.docs.get(doc_id) or {}).get("url"),
-        date=(h.docs.get(doc_id) or {}).get("date"),
-    )
+    section = hit.get("section") or ""
     # The in-context link is search's `url` plus `hl`, so the page marks the paragraph even
     # where :target does not apply (e.g. after reloading without the fragment).
-    link = doc_link(doc_id, n, q)
     return {
         "doc_id": doc_id,
         "title": title,
         "n": n,
         "page": hit.get("page"),
-        "section": section_list(hit.get("section")),
+        "section": section_list(section),
         "kind": hit.get("kind") or "paragraph",
         "anchor": hit.get("anchor") or f"{doc_id}#p{n}",
         "html": safe_highlight(hit.get("highlight"), hit.get("text") or ""),
-        "link": link,
+        "link": doc_link(doc_id, n, q),
         "permalink": _in_app(hit.get("permalink"), "/p/") or permanent_path(doc_id, n, fp),
-        "cite": citation,
+        "cite": _citation(h, doc_id, title, n, fp, section, hit.get("page")),
+        # Only a hit the engine says lacks some words is labelled so.
+        "partial": hit.get("matched_all") is False,
+        "lang": text_lang(h.docs.get(doc_id)),
     }
+
+
+def totals(result: dict) -> dict:
+    """The one total of a search, and how many of its hits hold every word and some.
+
+    `total_all`/`total_some` come from the search when it counts them apart; without them
+    only the total is known."""
+    total = int(result.get("total") or 0)
+    every = result.get("total_all")
+    some = result.get("total_some")
+    if isinstance(every, int) and not isinstance(some, int):
+        some = total - every
+    if not isinstance(every, int) and isinstance(some, int):
+        every = total - some
+    split = isinstance(every, int) and isinstance(some, int) and bool(some)
+    if isinstance(every, int):
+        none_has_all = total > 0 and every == 0
+    else:
+        none_has_all = bool(result.get("partial"))
+    return {
+        "total": total,
+        "all": every if split else None,
+        "some": some if split else None,
+        "none_has_all": none_has_all,
+        "at_least": bool(result.get("total_is_lower_bound")) or result.get("complete") is False,
+    }
+
+
+def _facets_view(result: dict, p: Any) -> tuple[list[dict], dict | None]:
+    """The documents with most hits, as links; identical titles told apart by their date,
+    source or id; and a link to all of them when only the top are listed."""
+    h = data.handle()
+    order = p.order if p.order != "relevance" else None
+    facets = []
+    for doc_id, count in (result.get("facets") or {}).items():
+        meta = h.docs.get(doc_id) or {}
+        facets.append(
+            {
+                "doc_id": doc_id,
+                "count": count,
+                "title": meta.get("title") or doc_id,
+                "meta": meta,
+                "lang": text_lang(meta),
+                "href": search_url(q=p.q, doc=doc_id, order=order),
+                "current": doc_id == p.doc,
+            }
+        )
+    seen = Counter(f["title"] for f in facets)
+    for f in facets:
+        if seen[f["title"]] > 1:
+            f["detail"] = f["meta"].get("date") or f["doc_id"]
+    more = None
+    in_all = int(result.get("facet_documents") or len(facets))
+    if in_all > len(facets) and p.facets < MAX_FACETS:
+        more = {
+            "count": in_all,
+            "href": search_url(
+                q=p.q,
+                doc=p.doc,
+                order=order,
+                limit=p.limit if p.limit != DEFAULT_LIMIT else None,
+                offset=p.offset,
+                facets=MAX_FACETS,
+            ),
+        }
+    return facets, more
+
+
+def _too_long_query():
+    """A query over the limit: the page keeps the text in the box and says the limit."""
+    raw = request.args.get("q", "")
+    message = _("The query is too long: at most %(max)s characters.", max=MAX_QUERY)
+    return render_template(
+        "search.html",
+        q=raw,
+        too_long={"message": message, "length": len(raw), "max": MAX_QUERY},
+        result=None,
+        examples=[],
+        search_url=search_url,
+    ), 400
 
 
 @bp.get("/")
 @bp.get("/search")
 def search():
+    if len(request.args.get("q", "")) > MAX_QUERY:
+        return _too_long_query()
     p = search_params()
-    result = None
-    hits: list[dict] = []
-    facets: list[dict] = []
-    examples: list[str] = []
     h = data.handle()
-    facets_more = None
-    wanted_facets = p.facets if p.facets != DEFAULT_FACETS else None
-    if p.q:
-        result = data.run_search(h, p.q, p.limit, p.offset, p.doc, p.order, p.facets)
-        hits = [_hit_view(hit, p.q) for hit in result.get("hits", [])]
-        # The search lists the documents with most hits (`facets` of them) and counts all.
-        for doc_id, count in (result.get("facets") or {}).items():
-            facets.append(
-                {
-                    "doc_id": doc_id,
-                    "count": count,
-                    "title": (h.docs.get(doc_id) or {}).get("title") or doc_id,
-                    "href": search_url(
-                        q=p.q, doc=doc_id, order=p.order if p.order != "relevance" else None
-                    ),
-                    "current": doc_id == p.doc,
-                }
-            )
-        in_all = int(result.get("facet_documents") or len(facets))
-        if in_all > len(facets) and p.facets < MAX_FACETS:
-            facets_more = {
-                "count": in_all,
-                "href": search_url(
-                    q=p.q,
-                    doc=p.doc,
-                    order=p.order if p.order != "relevance" else None,
-                    limit=p.limit if p.limit != DEFAULT_LIMIT else None,
-                    offset=p.offset,
-                    facets=MAX_FACETS,
-                ),
-            }
-    else:
-        examples = data.example_queries(h)
-    total = int(result.get("total", 0)) if result else 0
-    paging = pages_window(total, p.limit, p.offset) if result else []
+    if not p.q:
+        return render_template(
+            "search.html",
+            q="",
+            result=None,
+            examples=data.example_queries(h),
+            home=True,
+            search_url=search_url,
+        )
+    result = data.run_search(h, p.q, p.limit, p.offset, p.doc, p.order, p.facets)
+    hits = [_hit_view(hit, p.q) for hit in result.get("hits", [])]
+    facets, facets_more = _facets_view(result, p)
+    count = totals(result)
     base = {
         "q": p.q,
         "doc": p.doc,
         "order": p.order if p.order != "relevance" else None,
         "limit": p.limit if p.limit != DEFAULT_LIMIT else None,
-        "facets": wanted_facets,
+        "facets": p.facets if p.facets != DEFAULT_FACETS else None,
     }
-    prev_href = (
-        search_url(**base, offset=max(0, p.offset - p.limit)) if result and p.offset > 0 else None
-    )
-    next_href = (
-        search_url(**base, offset=p.offset + p.limit)
-        if result and p.offset + p.limit < total and p.offset + p.limit <= MAX_OFFSET
-        else None
-    )
-    for item in paging:
-        if not item.get("gap"):
-            item["href"] = search_url(**base, offset=item["offset"])
-    one_word = bool(result) and re.fullmatch(r"[^\W\d_](?:[\w'’-]*\w)?", p.q) is not None
-    term_href = url_for("pages.term") + "?" + urlencode({"w": p.q}) if one_word else None
+    one_word = re.fullmatch(r"[^\W\d_](?:[\w'’-]*\w)?", p.q) is not None
     return render_template(
         "search.html",
         q=p.q,
-        term_href=term_href,
+        term_href=url_for("pages.term") + "?" + urlencode({"w": p.q}) if one_word else None,
         params=p,
         result=result,
+        understood=explain.understood(result),
         hits=hits,
         facets=facets,
         facets_more=facets_more,
-        examples=examples,
-        total=total,
-        paging=paging,
-        prev_href=prev_href,
-        next_href=next_href,
+        count=count,
+        total=count["total"],
         search_url=search_url,
         api_href=url_for("api.search")
         + "?"
-        + urlencode(
-            {
-                k: v
-                for k, v in {
-                    "q": p.q,
-                    "limit": p.limit,
-                    "offset": p.offset,
-                    "doc": p.doc,
-                    "order": p.order,
-                    "facets": wanted_facets,
-                }.items()
-                if v is not None
-            }
-        ),
+        + urlencode({k: v for k, v in {**base, "limit": p.limit, "offset": p.offset}.items() if v}),
         all_docs_href=search_url(q=p.q, order=base["order"]),
         order_href={
             o: search_url(q=p.q, doc=p.doc, order=o if o != "relevance" else None)
             for o in ("relevance", "document")
         },
+        **_paging(count["total"], p, base),
     )
+
+
+def _paging(total: int, p: Any, base: dict) -> dict:
+    paging = pages_window(total, p.limit, p.offset)
+    for item in paging:
+        if not item.get("gap"):
+            item["href"] = search_url(**base, offset=item["offset"])
+    prev_href = search_url(**base, offset=max(0, p.offset - p.limit)) if p.offset > 0 else None
+    has_next = p.offset + p.limit < total and p.offset + p.limit <= MAX_OFFSET
+    next_href = search_url(**base, offset=p.offset + p.limit) if has_next else None
+    return {"paging": paging, "prev_href": prev_href, "next_href": next_href}
 
 
 @bp.get("/help")
 def help_page():
     return render_template("help.html", q="")
+
+
+TOC_MIN_HEADINGS = 3  # a document with fewer headings is short enough to read without one
+TOC_TEXT = 120  # characters of a heading shown in the table of contents
+
+
+def table_of_contents(paragraphs: list[dict]) -> list[dict]:
+    """The headings of a long document, each with its depth and paragraph anchor."""
+    headings = [p for p in paragraphs if p["kind"] == "heading"]
+    if len(headings) < TOC_MIN_HEADINGS:
+        return []
+    out = []
+    for p in headings:
+        text = " ".join(p["text"].split())
+        if len(text) > TOC_TEXT:
+            text = text[: TOC_TEXT - 1].rsplit(" ", 1)[0] + "…"
+        out.append({"n": p["n"], "text": text, "depth": min(len(p["section"]), 3)})
+    return out
+
+
+def format_name(fmt: str | None) -> str:
+    """A document format as readers call it, in the interface language."""
+    names = {
+        "text": _("plain text"),
+        "markdown": "Markdown",
+        "html": "HTML",
+        "docx": "DOCX",
+        "pdf": "PDF",
+        "jsonl": "JSON Lines",
+    }
+    return names.get(fmt or "", fmt or "")
 
 
 @bp.get("/doc/<doc_id>")
@@ -244,17 +341,7 @@ def document(doc_id: str):
                 "text": para.get("text") or "",
                 "target": hl == n,
                 "permalink": _in_app(para.get("permalink"), "/p/") or permanent_path(doc_id, n, fp),
-                "cite": build_citation(
-                    doc_id=doc_id,
-                    title=title,
-                    n=n,
-                    base_url=request.host_url,
-                    fp=fp,
-                    section=section,
-                    page=para.get("page"),
-                    doc_url=meta.get("url"),
-                    date=meta.get("date"),
-                ),
+                "cite": _citation(h, doc_id, title, n, fp, section, para.get("page")),
             }
         )
     hit_numbers = [p["n"] for p in paragraphs if p["hit"]]
@@ -266,6 +353,9 @@ def document(doc_id: str):
     back_href = search_url(q=q) if q else url_for("pages.search")
     return render_template(
         "doc.html",
+        toc=table_of_contents(paragraphs),
+        text_lang=text_lang(meta),
+        format_name=format_name(meta.get("format")),
         api_href=api_href,
         back_href=back_href,
         doc_id=doc_id,
@@ -298,13 +388,37 @@ def permanent(doc_id: str, n: int):
 def term():
     w = query_arg("w").strip()
     view = data.run_term(data.handle(), w) if w else None
-    return render_template("term.html", w=w, q="", view=normalize_term(view) if view else None)
+    return render_template("term.html", w=w, q="", view=term_page(view) if view else None)
 
 
 @bp.get("/stats")
 def stats():
-    info = data.stats(data.handle(), current_app.config["INDEX_DIR"])
-    return render_template("stats.html", info=info, q="")
+    """The index figures and its documents, a page at a time, filtered by title."""
+    title = query_arg("title").strip()
+    offset = int_arg("offset", 0, 0, MAX_STATS_OFFSET)
+    limit = data.STATS_LIMIT
+    info = data.stats(data.handle(), current_app.config["INDEX_DIR"], title, offset, limit)
+    total = info["document_total"]
+    paging = pages_window(total, limit, offset, limit_offset=MAX_STATS_OFFSET)
+    base = url_for("pages.stats")
+
+    def href(at: int) -> str:
+        args = {k: v for k, v in {"title": title, "offset": at}.items() if v}
+        return base + ("?" + urlencode(args) if args else "")
+
+    for item in paging:
+        if not item.get("gap"):
+            item["href"] = href(item["offset"])
+    return render_template(
+        "stats.html",
+        info=info,
+        q="",
+        title_filter=title,
+        paging=paging,
+        prev_href=href(max(0, offset - limit)) if offset > 0 else None,
+        next_href=href(offset + limit) if offset + limit < total else None,
+        first=offset + 1,
+    )
 
 
 @bp.get("/cite")
@@ -315,74 +429,8 @@ def cite():
     doc_id = request.args.get("doc", "")
     check_doc_id(doc_id)
     n = paragraph_arg("n")
-    result = cite_paragraph(data.handle(), doc_id, n, request.host_url) if n else None
+    h = data.handle()
+    result = cite_paragraph(h, doc_id, n, absolute_root(), styles=PAGE_STYLES) if n else None
     if result is None:
         raise data.Missing(f"{doc_id}#p{n}")
-    return render_template("cite.html", c=result, q="")
-
-
-def _trim_left(text: str, width: int = 50) -> str:
-    """A concordance context cut at a word boundary, with an ellipsis where it was cut."""
-    if len(text) < width or " " not in text:
-        return text
-    return "…" + text[text.index(" ") :]
-
-
-def _trim_right(text: str, width: int = 50) -> str:
-    if len(text) < width or " " not in text:
-        return text
-    return text[: text.rindex(" ")] + " …"
-
-
-def normalize_term(view: dict) -> dict:
-    """The term view's parts in one shape for the template, whatever container they came in."""
-    forms = view.get("forms") or []
-    if isinstance(forms, dict):
-        forms = [{"form": k, "count": v} for k, v in forms.items()]
-    docs = view.get("documents") or view.get("per_document") or view.get("docs") or []
-    if isinstance(docs, dict):
-        docs = [
-            {
-                "doc_id": k,
-                "count": v if isinstance(v, int) else v.get("count", 0),
-                "title": (v.get("title") if isinstance(v, dict) else None),
-            }
-            for k, v in docs.items()
-        ]
-    h = data.handle()
-    for d in docs:
-        d.setdefault("title", None)
-        d["title"] = (
-            d.get("title")
-            or d.get("doc_title")
-            or (h.docs.get(d.get("doc_id"), {}) or {}).get("title")
-            or d.get("doc_id")
-        )
-    lines = view.get("concordance") or view.get("lines") or []
-    out_lines = []
-    for line in lines:
-        doc_id = line.get("doc_id", "")
-        n = int(line.get("paragraph") or line.get("n") or 0)
-        link = doc_link(doc_id, n, view.get("word") or view.get("w") or "")
-        out_lines.append(
-            {
-                "left": _trim_left(line.get("left", "")),
-                "form": line.get("form", ""),
-                "right": _trim_right(line.get("right", "")),
-                "doc_id": doc_id,
-                "n": n,
-                "link": link,
-                "title": line.get("doc_title")
-                or (h.docs.get(doc_id, {}) or {}).get("title")
-                or doc_id,
-            }
-        )
-    return {
-        "word": view.get("word") or view.get("w") or view.get("query"),
-        "stem": view.get("stem"),
-        "total": view.get("total"),
-        "forms": sorted(forms, key=lambda f: -int(f.get("count", 0))),
-        "documents": docs,
-        "lines": out_lines,
-        "raw": view,
-    }
+    return render_template("cite.html", c=result, q="", text_lang=text_lang(h.docs.get(doc_id)))

@@ -21,6 +21,9 @@ ORDERS = ("relevance", "document")
 DEFAULT_LIMIT = 10
 DEFAULT_FACETS = 20  # documents listed in the per-document counts (indexer.search.engine.FACETS)
 MAX_FACETS = 1_000  # indexer.search.engine.MAX_FACETS
+MAX_STATS_LIMIT = 1_000  # documents on one page of /api/stats
+MAX_STATS_OFFSET = 10_000_000
+COMPLETE_LIMIT, MAX_COMPLETE_LIMIT = 8, 20  # completions of /api/complete
 
 
 @dataclass
@@ -37,10 +40,12 @@ def search_params() -> SearchParams:
     q = query_arg("q")
     limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = int_arg("offset", 0, 0, MAX_OFFSET)
-    doc = request.args.get("doc") or None
+    # Given means given: an empty doc= or order= is an error, not "no filter" (the search
+    # form leaves out a filter it does not set).
+    doc = request.args.get("doc")
     if doc is not None and not valid_doc_id(doc):
         raise BadRequest(_("doc must be a document id."))
-    order = request.args.get("order") or "relevance"
+    order = request.args.get("order", "relevance")
     if order not in ORDERS:
         raise BadRequest(_("order must be relevance or document."))
     facets = int_arg("facets", DEFAULT_FACETS, 0, MAX_FACETS)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from markupsafe import Markup, escape
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.i18n import fast_gettext as _
 
@@ -30,6 +31,10 @@ MAX_QUERY = 1000
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 MAX_PARAGRAPH = 10_000_000
+# The longest request line webapp/serve.py lets gunicorn take (its own maximum): a query of
+# MAX_QUERY Kazakh letters is about 6 KB percent-encoded.
+LIMIT_REQUEST_LINE = 8190
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 # The highlighter escapes all text and adds only <mark> and </mark>; anything else that looks
 # like a tag means the contract broke, and then the text is shown escaped instead.
@@ -42,7 +47,7 @@ class BadRequest(Exception):
 
 
 def valid_doc_id(doc_id: str | None) -> bool:
-    return bool(doc_id) and DOC_ID.fullmatch(doc_id) is not None
+    return doc_id is not None and DOC_ID.fullmatch(doc_id) is not None
 
 
 def check_doc_id(doc_id: str) -> str:
@@ -54,13 +59,11 @@ def check_doc_id(doc_id: str) -> str:
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise BadRequest(_range_message(name, low, high)) from None
-    if not low <= value <= high:
+    # Plain decimal digits only: an empty value is given, and not a number (nor are " 5",
+    # "+5", "1_0" or other scripts' digits, which int() would take).
+    if not _INTEGER.fullmatch(raw) or not low <= (value := int(raw)) <= high:
         raise BadRequest(_range_message(name, low, high))
     return value
 
@@ -117,6 +120,16 @@ def reject_bad_encoding() -> None:
             raise BadRequest(_("The address is not valid UTF-8.")) from None
 
 
+def refuse_large_body() -> None:
+    """A body over MAX_CONTENT_LENGTH, by its Content-Length, is refused before a byte of it
+    is read (izde's routes take none). A chunked body has no length up front: Werkzeug stops
+    reading it at the same limit, and the server drops what is left unread when the
+    connection's time is up (webapp/serve.py)."""
+    length = request.content_length
+    if length is not None and length > current_app.config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+
+
 def add_headers(response: Response) -> Response:
     for key, value in HEADERS.items():
         response.headers.setdefault(key, value)
@@ -129,5 +142,6 @@ def init_security(app: Flask) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.config["DEBUG"] = False
     app.config["TRAP_HTTP_EXCEPTIONS"] = False
+    app.before_request(refuse_large_body)
     app.before_request(reject_bad_encoding)
     app.after_request(add_headers)

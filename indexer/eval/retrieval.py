@@ -12,7 +12,10 @@ import json
 import math
 import tempfile
 from pathlib import Path
+from typing import Any
 
+from indexer.index.store import IndexHandle, open_index, update_index
+from indexer.search.engine import search
 from indexer.search.query import QueryError
 
 DEPTH = 100
@@ -42,7 +45,7 @@ def recall_at(ranked: list[str], relevant: set[str], k: int) -> float:
 
 def score_run(run: dict[str, list[str]], qrels: dict[str, set[str]]) -> tuple[dict, list]:
     """Averages over judged topics, and per-topic rows."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for topic, relevant in qrels.items():
         if not relevant:
             continue
@@ -59,7 +62,7 @@ def score_run(run: dict[str, list[str]], qrels: dict[str, set[str]]) -> tuple[di
             }
         )
     n = len(rows)
-    avg = {
+    avg: dict[str, float] = {
         m: (sum(r[m] for r in rows) / n if n else 0.0)
         for m in ("ndcg@10", "mrr@10", "recall@10", "recall@100")
     }
@@ -94,47 +97,15 @@ def read_qrels(path: Path) -> dict[str, set[str]]:
     return qrels
 
 
-class _Handle:
-    """Enough of the store's handle for search() when the store is not available."""
-
-    def __init__(self, ix, docs: dict) -> None:
-        self.ix, self.docs, self.generation = ix, docs, 0
-
-    def searcher(self):
-        return self.ix.searcher()
-
-
-def build_index(corpus: Path, index_dir: Path):
-    """Index a JSONL corpus with the project's store (or a plain writer before it exists)."""
-    try:
-        from indexer.index.store import open_index, update_index
-    except ImportError:
-        update_index = None
-    if update_index is not None:
-        update_index([corpus], index_dir, rebuild=True)
-        return open_index(index_dir)
-    from whoosh import index as wix
-
-    from indexer.index.schema import build_schema, paragraph_fields
-    from indexer.ingest.readers import read_documents
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    ix = wix.create_in(str(index_dir), build_schema())
-    writer = ix.writer()
-    docs = {}
-    for doc in read_documents(corpus):
-        for para in doc.paragraphs:
-            writer.add_document(**paragraph_fields(doc, para))
-        docs[doc.doc_id] = {"title": doc.title, "paragraphs": len(doc.paragraphs)}
-    writer.commit()
-    return _Handle(ix, docs)
+def build_index(corpus: Path, index_dir: Path) -> IndexHandle:
+    """Index a JSONL corpus with the project's store, as `izde index --rebuild` would."""
+    update_index([corpus], index_dir, rebuild=True)
+    return open_index(index_dir)
 
 
 def run_topics(handle, topics: dict[str, str], depth: int = DEPTH) -> dict[str, list[str]]:
     """topic -> document ids ranked by their best paragraph."""
-    from indexer.search.engine import search
-
-    run = {}
+    run: dict[str, list[str]] = {}
     for tid, question in topics.items():
         try:
             res = search(handle, question, limit=depth)

@@ -18,10 +18,12 @@ Each group's forms are counted inside that group only.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
+
+from indexer.text.normalize import normalize_word
+from indexer.text.stemmer import stem
 
 CONTENT_UPOS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV"})
 
@@ -46,18 +48,6 @@ SOURCE_GROUPS: dict[str, frozenset[str]] = {
 OTHER_GROUP = "other"
 
 
-def _default_normalise(word: str) -> str:
-    """The analyzer's word normalisation when `indexer.text.normalize` provides one."""
-    try:  # the shared normaliser, if that module has landed
-        from indexer.text import normalize  # type: ignore[attr-defined]
-    except ImportError:
-        normalize = None
-    fn = getattr(normalize, "normalize_word", None) if normalize else None
-    if fn is not None:
-        return fn(word)
-    return unicodedata.normalize("NFC", word).lower()
-
-
 def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
@@ -74,14 +64,13 @@ def source_group(source: str) -> str:
     return OTHER_GROUP
 
 
-def read_forms(
+def _read_counts(
     path: Path | str,
-    normalise: Callable[[str], str] | None = None,
-    keep: Callable[[str], bool] | None = None,
-) -> dict[str, str]:
-    """Distinct normalised content-word forms -> their most frequent gold lemma.
-    `keep(source)` chooses the sentences by their source (see `source_of`)."""
-    norm = normalise or _default_normalise
+    normalise: Callable[[str], str] | None,
+    keep: Callable[[str], bool] | None,
+) -> dict[str, Counter[str]]:
+    """Normalised content-word form -> Counter of its gold lemmas over running tokens."""
+    norm = normalise or normalize_word
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     source = ""
     with open(path, encoding="utf-8") as fh:
@@ -101,32 +90,75 @@ def read_forms(
             if not any(ch.isalpha() for ch in form):
                 continue
             counts[form][norm(cols[2])] += 1
+    return counts
+
+
+def _majority(counts: Counter[str]) -> str:
     # Most frequent lemma; ties broken alphabetically so the result is deterministic.
-    return {f: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for f, c in counts.items()}
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def read_forms(
+    path: Path | str,
+    normalise: Callable[[str], str] | None = None,
+    keep: Callable[[str], bool] | None = None,
+) -> dict[str, str]:
+    """Distinct normalised content-word forms -> their most frequent gold lemma.
+    `keep(source)` chooses the sentences by their source (see `source_of`)."""
+    return {f: _majority(c) for f, c in _read_counts(path, normalise, keep).items()}
+
+
+def read_tokens(
+    path: Path | str,
+    normalise: Callable[[str], str] | None = None,
+    keep: Callable[[str], bool] | None = None,
+) -> tuple[dict[str, str], Counter[str]]:
+    """`read_forms`, and how many running tokens each form has."""
+    counts = _read_counts(path, normalise, keep)
+    forms = {f: _majority(c) for f, c in counts.items()}
+    return forms, Counter({f: sum(c.values()) for f, c in counts.items()})
 
 
 def evaluate(
     path: Path | str, stemmer: Callable[[str], str] | None = None, by_source: bool = False
 ) -> dict:
-    """Pairwise conflation recall, precision and F1 of `stemmer` (default: `stem`).
+    """Pairwise conflation recall, precision and F1 of `stemmer` (default: `stem`), and
+    the token measures (see `score`).
     With `by_source`, the result also has "by_source": {group: {recall, precision, f1,
     forms}} for every group of `SOURCE_GROUPS` plus "other"."""
     if stemmer is None:
-        from indexer.text.stemmer import stem as stemmer
-    result = score(read_forms(path), stemmer)
+        stemmer = stem
+    forms, tokens = read_tokens(path)
+    result = score(forms, stemmer, tokens)
     if by_source:
         groups = [*SOURCE_GROUPS, OTHER_GROUP]
         result["by_source"] = {}
         for name in groups:
-            part = score(
-                read_forms(path, keep=lambda src, name=name: source_group(src) == name), stemmer
-            )
-            result["by_source"][name] = {k: part[k] for k in ("recall", "precision", "f1", "forms")}
+            part_forms, part_tokens = read_tokens(path, keep=_in_group(name))
+            part = score(part_forms, stemmer, part_tokens)
+            keys = ("recall", "precision", "f1", "forms", "purity", "completeness")
+            result["by_source"][name] = {k: part[k] for k in keys}
     return result
 
 
-def score(forms: dict[str, str], stemmer: Callable[[str], str]) -> dict:
-    """The pairwise figures of `stemmer` on `forms` (form -> gold lemma)."""
+def _in_group(name: str) -> Callable[[str], bool]:
+    """Chooses the sentences of one source group (for `read_tokens`' `keep`)."""
+
+    def keep(source: str) -> bool:
+        return source_group(source) == name
+
+    return keep
+
+
+def score(
+    forms: dict[str, str], stemmer: Callable[[str], str], tokens: Counter[str] | None = None
+) -> dict:
+    """The pairwise figures of `stemmer` on `forms` (form -> gold lemma), and over the
+    running tokens (`tokens`: form -> count; each form once when not given):
+
+    * purity       = tokens whose stem no other gold lemma shares / tokens
+    * completeness = tokens whose lemma's forms all share one stem / tokens
+    """
     stems = {f: stemmer(f) for f in forms}
     by_lemma: dict[str, list[str]] = defaultdict(list)
     by_stem: dict[str, list[str]] = defaultdict(list)
@@ -141,11 +173,20 @@ def score(forms: dict[str, str], stemmer: Callable[[str], str]) -> dict:
     recall = agree / same_lemma if same_lemma else 1.0
     precision = agree / same_stem if same_stem else 1.0
     f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+    weight = tokens if tokens is not None else Counter(dict.fromkeys(forms, 1))
+    pure_stems = {s for s, fs in by_stem.items() if len({forms[f] for f in fs}) == 1}
+    whole_lemmas = {m for m, fs in by_lemma.items() if len({stems[f] for f in fs}) == 1}
+    total = sum(weight[f] for f in forms)
+    pure = sum(weight[f] for f in forms if stems[f] in pure_stems)
+    whole = sum(weight[f] for f, m in forms.items() if m in whole_lemmas)
     return {
         "recall": recall,
         "precision": precision,
         "f1": f1,
         "forms": len(forms),
+        "tokens": total,
+        "purity": pure / total if total else 1.0,
+        "completeness": whole / total if total else 1.0,
         "pairs_same_lemma": same_lemma,
         "pairs_same_stem": same_stem,
         "pairs_agree": agree,
@@ -154,16 +195,56 @@ def score(forms: dict[str, str], stemmer: Callable[[str], str]) -> dict:
     }
 
 
+def _groups(result: dict) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(lemma -> its forms, stem -> its forms) of a `score` result."""
+    by_lemma: dict[str, list[str]] = defaultdict(list)
+    by_stem: dict[str, list[str]] = defaultdict(list)
+    for f, lemma in result["lemma_of"].items():
+        by_lemma[lemma].append(f)
+        by_stem[result["stem_of"][f]].append(f)
+    return by_lemma, by_stem
+
+
+def format_confusions(result: dict, n: int) -> str:
+    """The `n` stem classes that cost the most precision (pairs that share the stem but
+    not the lemma) and the `n` lemmas split the most (pairs of forms kept apart)."""
+    forms: dict[str, str] = result["lemma_of"]
+    stems: dict[str, str] = result["stem_of"]
+    by_lemma, by_stem = _groups(result)
+
+    def wrong_pairs(fs: list[str]) -> int:
+        return _pairs(len(fs)) - sum(_pairs(c) for c in Counter(forms[f] for f in fs).values())
+
+    def split_pairs(fs: list[str]) -> int:
+        return _pairs(len(fs)) - sum(_pairs(c) for c in Counter(stems[f] for f in fs).values())
+
+    lines = [f"stem classes that cost the most precision (of {result['pairs_same_stem']} pairs):"]
+    merged = sorted(((wrong_pairs(fs), s, fs) for s, fs in by_stem.items()), key=_worst)
+    for cost, s, fs in merged[:n]:
+        if cost:
+            lemmas = Counter(forms[f] for f in fs)
+            shown = ", ".join(f"{m} {c}" for m, c in lemmas.most_common())
+            lines.append(f"  {s}: {cost} wrong pairs; lemmas {shown}")
+    lines.append(f"lemmas split the most (of {result['pairs_same_lemma']} pairs):")
+    split = sorted(((split_pairs(fs), m, fs) for m, fs in by_lemma.items()), key=_worst)
+    for cost, m, fs in split[:n]:
+        if cost:
+            keys = Counter(stems[f] for f in fs)
+            shown = ", ".join(f"{k} {c}" for k, c in keys.most_common())
+            lines.append(f"  {m}: {cost} pairs apart; stems {shown}")
+    return "\n".join(lines)
+
+
+def _worst(item: tuple[int, str, list[str]]) -> tuple[int, str]:
+    return (-item[0], item[1])
+
+
 def format_errors(result: dict, n: int) -> str:
     """Up to `n` false splits (one lemma, several stems) and false merges (one stem,
     several lemmas), the biggest groups first."""
     forms: dict[str, str] = result["lemma_of"]
     stems: dict[str, str] = result["stem_of"]
-    by_lemma: dict[str, list[str]] = defaultdict(list)
-    by_stem: dict[str, list[str]] = defaultdict(list)
-    for f, lemma in forms.items():
-        by_lemma[lemma].append(f)
-        by_stem[stems[f]].append(f)
+    by_lemma, by_stem = _groups(result)
 
     lines = ["false splits (same lemma, different stems):"]
     splits = [(lemma, fs) for lemma, fs in by_lemma.items() if len({stems[f] for f in fs}) > 1]
@@ -184,7 +265,8 @@ def format_by_source(result: dict) -> str:
     """One line per source group of `evaluate(..., by_source=True)`."""
     return "\n".join(
         f"{name}: recall={r['recall']:.3f} precision={r['precision']:.3f} "
-        f"f1={r['f1']:.3f} forms={r['forms']}"
+        f"f1={r['f1']:.3f} purity={r['purity']:.3f} completeness={r['completeness']:.3f} "
+        f"forms={r['forms']}"
         for name, r in result["by_source"].items()
     )
 

@@ -6,6 +6,7 @@ Used by the index writer's helper processes and by `izde serve`'s workers, so th
 
 from __future__ import annotations
 
+import ctypes
 import os
 
 _PR_SET_PDEATHSIG = 1
@@ -14,8 +15,6 @@ _PR_SET_PDEATHSIG = 1
 def _load_prctl():
     # Loaded at import, not in the child: the call after fork must be quick.
     try:
-        import ctypes
-
         return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):  # pragma: no cover - not Linux
         return None

@@ -6,37 +6,55 @@ from whoosh import formats
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.system import pack_uint
 
-from indexer.analysis.analyzers import (
+from indexer.analysis import (
     ExactAnalyzer,
     FoldAnalyzer,
     KazakhAnalyzer,
     ParagraphTerms,
+    RootAnalyzer,
     paragraph_terms,
 )
-from indexer.ingest.readers import Document, Paragraph
+from indexer.ingest.model import Document, Paragraph
 
 SECTION_SEPARATOR = " › "
-#: Is there a `fold` field (stems without Kazakh letters)? Read by `KazakhText`.
-FOLD_FIELD = True
+#: Weight of the `root` field against `text` (1.0). The root reaches across derivation
+#: (мемлекет for мемлекеттік): it lifts a paragraph that has only related words, and must
+#: never outrank one with the word itself. A paragraph with the word matches `root` too,
+#: so the word's own forms earn the `text` share on top of the same `root` share. A binary
+#: fraction (3/8), so that weights add up exactly in any order: segments written by several
+#: processes hold the same term weights as one process's.
+ROOT_BOOST = 0.375
 
-_ANALYZERS = {"stem": KazakhAnalyzer, "exact": ExactAnalyzer, "fold": FoldAnalyzer}
+_ANALYZERS = {
+    "stem": KazakhAnalyzer,
+    "exact": ExactAnalyzer,
+    "fold": FoldAnalyzer,
+    "root": RootAnalyzer,
+}
 
 
 class KazakhText(TEXT):
     """A TEXT field analysed with one of izde's analyzers (`kind` "stem": KazakhAnalyzer,
-    "exact": ExactAnalyzer, "fold": FoldAnalyzer).
+    "exact": ExactAnalyzer, "fold": FoldAnalyzer, "root": RootAnalyzer).
 
-    At index time its terms come from `analysis.paragraph_terms`, one pass that makes the
-    terms of all three analyzers: the paragraph is tokenised once for `text`, `exact` (and
-    `fold`), and a title or section (`repeats=True`: the same value on every paragraph of a
-    document) is analysed once per document. Queries and highlighting use `analyzer` as
-    usual; tests/test_schema_fields.py checks that `index()` gives exactly what Whoosh's
-    `TEXT.index` gives with that analyzer."""
+    At index time its terms come from `analysis.paragraph_terms`, one tokenisation that
+    makes the keys of every field: the paragraph is tokenised once for `text`, `exact`,
+    `fold` and `root`, and a title or section (`repeats=True`: the same value on every
+    paragraph of a document) is analysed once per document. Queries and highlighting use
+    `analyzer` as usual; tests/test_schema_fields.py checks that `index()` gives exactly
+    what Whoosh's `TEXT.index` gives with that analyzer."""
 
     def __init__(
-        self, kind: str = "stem", phrase: bool = True, stored: bool = False, repeats: bool = False
+        self,
+        kind: str = "stem",
+        phrase: bool = True,
+        stored: bool = False,
+        repeats: bool = False,
+        field_boost: float = 1.0,
     ) -> None:
-        super().__init__(analyzer=_ANALYZERS[kind](), phrase=phrase, stored=stored)
+        super().__init__(
+            analyzer=_ANALYZERS[kind](), phrase=phrase, stored=stored, field_boost=field_boost
+        )
         self.kind = kind
         self.repeats = repeats
 
@@ -58,14 +76,19 @@ class KazakhText(TEXT):
                     for t, p in terms.stems.items()
                 ]
         elif type(self.format) is formats.Frequency:
-            counts = terms.exact if kind == "exact" else terms.folds
-            if counts is not None:
-                return [(t.encode("utf-8"), n, n * fb, pack_uint(n)) for t, n in counts.items()]
+            counts = _COUNTS[kind](terms)
+            return [(t.encode("utf-8"), n, n * fb, pack_uint(n)) for t, n in counts.items()]
         return TEXT.index(self, value, **kwargs)
 
 
-# The last paragraph's terms (shared by its text, exact and fold fields, indexed one after
-# the other), and the terms of recent titles and sections.
+_COUNTS = {
+    "exact": lambda terms: terms.exact,
+    "fold": lambda terms: terms.folds,
+    "root": lambda terms: terms.roots,
+}
+
+# The last paragraph's terms (shared by its text, exact, fold and root fields, indexed one
+# after the other), and the terms of recent titles and sections.
 _LAST: tuple = (None, None)
 _REPEATED: dict[str, ParagraphTerms] = {}
 _REPEATED_LIMIT = 512
@@ -78,12 +101,12 @@ def _terms_of(value: str, repeats: bool) -> ParagraphTerms:
         if terms is None:
             if len(_REPEATED) >= _REPEATED_LIMIT:
                 _REPEATED.clear()
-            terms = _REPEATED[value] = paragraph_terms(value, folds=FOLD_FIELD)
+            terms = _REPEATED[value] = paragraph_terms(value)
         return terms
     last = _LAST
     if last[0] is value or last[0] == value:
         return last[1]
-    terms = paragraph_terms(value, folds=FOLD_FIELD)
+    terms = paragraph_terms(value)
     _LAST = (value, terms)
     return terms
 
@@ -125,44 +148,44 @@ def _positions_encoder(fmt) -> _PositionsEncoder:
 
 def build_schema() -> Schema:
     """One Whoosh document per paragraph (headings included)."""
-    fields = dict(
-        anchor=ID(stored=True, unique=True),  # "<doc id>#p<n>"
-        doc_id=ID(stored=True, sortable=True),  # sortable: facets, ordering
+    fields = {
+        "anchor": ID(stored=True, unique=True),  # "<doc id>#p<n>"
+        "doc_id": ID(stored=True, sortable=True),  # sortable: facets, ordering
         # paragraph number, reading order; one term per value (never range-queried)
-        n=NUMERIC(int, stored=True, sortable=True, shift_step=0),
-        kind=STORED(),  # paragraph | heading
-        text=KazakhText("stem", phrase=True, stored=True),  # stems, positions
-        exact=KazakhText("exact", phrase=False),  # surface forms, for =word
-        title=KazakhText("stem", phrase=False, stored=True, repeats=True),
-        section=KazakhText("stem", phrase=False, stored=True, repeats=True),
-        page=NUMERIC(int, stored=True, shift_step=0),
-        lang=STORED(),
-        fp=STORED(),  # paragraph fingerprint
-        url=STORED(),
-    )
-    if FOLD_FIELD:
-        fields["fold"] = KazakhText("fold", phrase=False)  # stems without Kazakh letters
+        "n": NUMERIC(int, stored=True, sortable=True, shift_step=0),
+        "kind": STORED(),  # paragraph | heading
+        "text": KazakhText("stem", phrase=True, stored=True),  # stems, positions
+        "exact": KazakhText("exact", phrase=False),  # surface forms, for =word
+        "fold": KazakhText("fold", phrase=False),  # word keys without Kazakh letters
+        "root": KazakhText("root", phrase=False, field_boost=ROOT_BOOST),  # the broad layer
+        "title": KazakhText("stem", phrase=False, stored=True, repeats=True),
+        "section": KazakhText("stem", phrase=False, stored=True, repeats=True),
+        "page": NUMERIC(int, stored=True, shift_step=0),
+        "lang": STORED(),
+        "fp": STORED(),  # paragraph fingerprint
+        "url": STORED(),
+    }
     return Schema(**fields)
 
 
 def paragraph_fields(doc: Document, para: Paragraph) -> dict:
     """The keyword arguments of writer.add_document for one paragraph."""
     section = SECTION_SEPARATOR.join(para.section)
-    fields = dict(
-        anchor=f"{doc.doc_id}#p{para.n}",
-        doc_id=doc.doc_id,
-        n=para.n,
-        kind=para.kind,
-        text=para.text,
-        exact=para.text,
-        title=doc.title,
-        section=section,
-        lang=doc.lang or "",
-        fp=para.fp,
-        url=doc.url or "",
-    )
-    if FOLD_FIELD:
-        fields["fold"] = para.text
+    fields = {
+        "anchor": f"{doc.doc_id}#p{para.n}",
+        "doc_id": doc.doc_id,
+        "n": para.n,
+        "kind": para.kind,
+        "text": para.text,
+        "exact": para.text,
+        "fold": para.text,
+        "root": para.text,
+        "title": doc.title,
+        "section": section,
+        "lang": doc.lang or "",
+        "fp": para.fp,
+        "url": doc.url or "",
+    }
     if para.page is not None:
         fields["page"] = para.page
     return fields

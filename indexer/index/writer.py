@@ -29,7 +29,11 @@ from __future__ import annotations
 import heapq
 import marshal
 from array import array
+from collections.abc import Callable
+from typing import Any
 
+import whoosh.multiproc
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -48,6 +52,9 @@ _VALUE_CACHE_LIMIT = 100_000  # distinct encoded values kept for interning (~7 M
 _LENGTHS = [byte_to_length(b) if b else 0 for b in range(256)]
 
 
+_Postings = tuple[array, array, list[bytes]]
+
+
 class TermPool:
     """Postings grouped by field and term, in memory up to `limitmb`, then in sorted runs.
 
@@ -64,13 +71,14 @@ class TermPool:
         self.size = 0
         self.fieldnames: set[str] = set()
         self.runs: list[str] = []
-        self._fields: dict[str, dict] = {}
+        # field name -> term bytes -> (docnums, weights, encoded values)
+        self._fields: dict[str, dict[bytes, _Postings]] = {}
         self._values: dict[bytes, bytes] = {}
         self._count = 0  # postings added, for tests and reports
 
     # -- adding ------------------------------------------------------------------------
 
-    def _terms(self, fieldname: str) -> dict:
+    def _terms(self, fieldname: str) -> dict[bytes, _Postings]:
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
@@ -226,7 +234,8 @@ def write_terms(fieldwriter, schema, terms, lengths) -> None:
     writer's block buffer in one go (what its `add_posting` does one posting at a time:
     ids, weights, non-empty values, the block's largest weight and shortest/longest
     length); any other writer gets `add()` per posting."""
-    fast = _fast_blocks_ok(fieldwriter)
+    # Whoosh is pinned (pyproject.toml): its W3 posting writer's block buffer is known.
+    fast = type(fieldwriter) is W3FieldWriter
     lastfn = None
     lens = None
     start_term = fieldwriter.start_term
@@ -251,25 +260,6 @@ def write_terms(fieldwriter, schema, terms, lengths) -> None:
         finish_term()
     if lastfn is not None:
         fieldwriter.finish_field()
-
-
-def _fast_blocks_ok(fieldwriter) -> bool:
-    try:
-        from whoosh.codec.whoosh3 import W3FieldWriter, W3PostingsWriter
-    except ImportError:  # pragma: no cover - another Whoosh
-        return False
-    if type(fieldwriter) is not W3FieldWriter:
-        return False
-    probe = W3PostingsWriter.__new__(W3PostingsWriter)
-    probe._byteids = False
-    try:
-        probe._new_block()
-    except Exception:  # pragma: no cover - internals changed
-        return False
-    return all(
-        hasattr(probe, a)
-        for a in ("_ids", "_weights", "_values", "_minlength", "_maxlength", "_maxweight")
-    ) and hasattr(W3PostingsWriter, "_write_block")
 
 
 def _add_blocks(pw, docs, weights, vals, lens) -> None:
@@ -311,6 +301,18 @@ def _add_blocks(pw, docs, weights, vals, lens) -> None:
 
 class _PoolMixin:
     """The TermPool and the term-by-term commit, shared by both writers."""
+
+    # Provided by the Whoosh writer this is mixed into (annotations only: no attribute is
+    # defined here, so Whoosh's own stay in force).
+    _tempstorage: Any
+    newsegment: Any
+    docnum: int
+    docbase: int
+    perdocwriter: Any
+    per_document_reader: Callable[[], Any]
+    codec: Any
+    fieldwriter: Any
+    schema: Any
 
     def _install_pool(self, limitmb: int) -> None:
         self.pool = TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
@@ -404,9 +406,7 @@ class _SubWriterTask(SubWriterTask):
     """Whoosh's helper process, writing its segment with `IzdeSegmentWriter`."""
 
     def run(self):
-        import whoosh.multiproc as mp
-
-        mp.SegmentWriter = IzdeSegmentWriter  # in this (forked) helper process only
+        whoosh.multiproc.SegmentWriter = IzdeSegmentWriter  # in this (forked) helper process only
         SubWriterTask.run(self)
 
 

@@ -1,5 +1,6 @@
 """Decode the bytes of a text file: UTF-8 (with or without BOM), UTF-16/32 with BOM, and the
-legacy Kazakh code pages KZ-1048 and Windows-1251.
+legacy Kazakh code pages KZ-1048 and Windows-1251; failing those, other legacy code pages
+(KOI8-R, CP866, Western and Greek code pages...) as charset-normalizer detects them.
 
 Never guess silently wrong: a legacy decoding is accepted only when the text it gives looks
 like real Cyrillic (or Latin) writing; otherwise `EncodingUndetermined` is raised and the file
@@ -19,6 +20,8 @@ import codecs
 import re
 import unicodedata
 
+import charset_normalizer
+
 # Byte values whose meaning differs between KZ-1048 and Windows-1251.
 DIFFERING_BYTES = bytes(
     [0x8D, 0x8E, 0x9D, 0x9E, 0xA1, 0xA2, 0xA3, 0xA5, 0xAA, 0xAF, 0xB4, 0xBA, 0xBC, 0xBD, 0xBE, 0xBF]
@@ -31,6 +34,11 @@ EXPECTED_CYRILLIC = RUSSIAN | KAZAKH_EXTRA
 COMMON_PUNCT = set("«»–—„“”‘’‚…№•°§±×\u00a0\u00ad·©®™€")
 
 SAMPLE_BYTES = 1 << 20  # score at most the first MiB; enough to decide
+# charset-normalizer's guess is taken only when its mess ratio is at most MAX_CHAOS and it
+# recognised the language with coherence at least MIN_COHERENCE (Turkish cp1254 read as
+# Latin-6 scores 0.21; right readings of French, German, Greek, Russian 0.33-0.53).
+MAX_CHAOS = 0.1
+MIN_COHERENCE = 0.3
 
 
 class EncodingUndetermined(ValueError):
@@ -84,8 +92,14 @@ def plausibility(text: str) -> float:
             good += 0.5 if ("CYRILLIC" in name or "LATIN" in name) else 0.0
     if nonascii == 0:
         return 1.0
-    char_score = good / nonascii
-    # Word-level checks: case pattern and mixed scripts.
+    return (good / nonascii) * word_score(sample)
+
+
+def word_score(sample: str) -> float:
+    """Share of the words with non-ASCII letters whose capitalisation and script are possible.
+
+    A Latin word with a Cyrillic letter inside is the signature of a Western text read as
+    cp1251 ("cafй"); Cyrillic words with a few Latin look-alikes are normal."""
     words = 0
     weird = 0
     for word in sample.split():
@@ -97,13 +111,10 @@ def plausibility(text: str) -> float:
         cyr = sum(1 for c in letters if "CYRILLIC" in unicodedata.name(c, ""))
         lat = len(letters) - cyr
         case_ok = w.islower() or w.isupper() or (w[0].isupper() and w[1:].islower())
-        # Latin word with a Cyrillic letter inside is the signature of a Western text read
-        # as cp1251 ("cafй"); Cyrillic words with a few Latin look-alikes are normal.
         script_ok = not (lat > cyr and cyr > 0)
         if not (case_ok and script_ok):
             weird += 1
-    word_score = 1.0 - (weird / words if words else 0.0)
-    return char_score * word_score
+    return 1.0 - (weird / words if words else 0.0)
 
 
 def _kazakh_evidence(text: str) -> bool:
@@ -126,7 +137,7 @@ def decode_bytes(data: bytes, threshold: float = 0.85) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise EncodingUndetermined(
                 f"{bom} byte-order mark but invalid {bom} data: {exc.reason}"
-            )
+            ) from None
         if _control_ratio(text[:SAMPLE_BYTES]) > 0.01:
             raise BinaryContent("not text (control characters)")
         return text, bom
@@ -164,20 +175,68 @@ def decode_bytes(data: bytes, threshold: float = 0.85) -> tuple[str, str]:
         if enc == "kz1048" and not _kazakh_evidence(decoded):
             score *= 0.5
         candidates.append((score, enc, decoded))
-    if not candidates:
-        raise EncodingUndetermined(
-            "encoding could not be determined (not UTF-8, KZ-1048 or Windows-1251)"
-        )
     if len(candidates) == 2 and candidates[0][2] == candidates[1][2]:
         # No differing byte: identical text; report the general code page.
         candidates = [c for c in candidates if c[1] == "cp1251"]
     candidates.sort(key=lambda c: (-c[0], c[1] != "kz1048"))
-    score, enc, decoded = candidates[0]
-    if score < threshold:
+    if candidates and candidates[0][0] >= threshold:
+        return candidates[0][2], candidates[0][1]
+    other = detect_other(data)
+    if other is not None:
+        return other
+    if not candidates:
         raise EncodingUndetermined(
-            f"encoding could not be determined (best guess {enc} scored {score:.2f})"
+            "encoding could not be determined (not UTF-8, KZ-1048 or Windows-1251)"
         )
-    return decoded, enc
+    score, enc, _decoded = candidates[0]
+    raise EncodingUndetermined(
+        f"encoding could not be determined (best guess {enc} scored {score:.2f})"
+    )
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "?").split(" ")[0]
+
+
+def _other_plausible(text: str) -> bool:
+    """Does a charset-normalizer decoding read as writing? Its non-ASCII characters are
+    letters or ordinary punctuation, and nearly every word keeps to one script and has a
+    possible capitalisation (mojibake mixes scripts and cases inside words)."""
+    sample = text[:SAMPLE_BYTES]
+    if _control_ratio(sample) > 0.01:
+        return False
+    nonascii = [ch for ch in sample if ord(ch) >= 128]
+    if not nonascii:
+        return False
+    if sum(1 for ch in nonascii if ch.isalpha() or ch in COMMON_PUNCT) < 0.9 * len(nonascii):
+        return False
+    words = weird = 0
+    for word in sample.split():
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) < 2 or all(ord(c) < 128 for c in letters):
+            continue
+        words += 1
+        w = "".join(letters)
+        case_ok = w.islower() or w.isupper() or (w[0].isupper() and w[1:].islower())
+        if not case_ok or len({_script(c) for c in letters}) > 1:
+            weird += 1
+    return words > 0 and weird <= 0.1 * words
+
+
+def detect_other(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) for a legacy encoding other than KZ-1048/Windows-1251 (KOI8-R, CP866,
+    Latin and Greek code pages...), as charset-normalizer guesses it, when the decoding reads
+    as writing (`_other_plausible`); otherwise None."""
+    best = charset_normalizer.from_bytes(data[:SAMPLE_BYTES]).best()
+    if best is None or best.encoding in ("utf_8", "ascii"):
+        return None
+    if best.chaos > MAX_CHAOS or best.coherence < MIN_COHERENCE:
+        return None
+    try:
+        text = data.decode(best.encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return (text, best.encoding) if _other_plausible(text) else None
 
 
 def encoding_label(name: str) -> str:

@@ -10,6 +10,9 @@ Rules (documented in the report and relied on by anchors `<doc id>#p<n>`):
   are removed, so an id can never be '', '.', '..' or contain '/'.
 - Sub-folders are kept, joined with '--' (`reports/2020/plan.txt` -> `reports--2020--plan`),
   so `a/b.txt` and `a-b.txt` do not collide.
+- An id is at most MAX_ID (200) characters, the longest the web pages accept: a longer slug
+  keeps its first characters and ends with a hash of the whole (`shorten`), so it stays
+  unique and the same on every run.
 - Collisions (`plan.txt` and `plan.md`) are settled by `assign_ids`: an id already given to the
   same source earlier is kept (anchors stay stable), new sources are taken in sorted order and
   get the extension appended (`plan-md`), then a counter (`plan-2`).
@@ -17,9 +20,13 @@ Rules (documented in the report and relied on by anchors `<doc id>#p<n>`):
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
+
+MAX_ID = 200
+ID_ROOM = 20  # left for collision suffixes (`-md`, `-2`) under MAX_ID
 
 # Language codes recognised as a file-name suffix: `name.kk.txt`.
 LANG_SUFFIXES = {"kk", "ru", "en", "kz", "tr", "de", "fr", "zh", "uz", "ky"}
@@ -112,13 +119,21 @@ def split_name(name: str) -> tuple[str, str, str | None]:
     return stem, ext, lang
 
 
+def shorten(slug: str, limit: int = MAX_ID) -> str:
+    """`slug` itself when it fits in `limit` characters, else its head and a 12-digit hash."""
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.blake2b(slug.encode("utf-8"), digest_size=6).hexdigest()
+    return slug[: limit - len(digest) - 1].rstrip(".-_") + "-" + digest
+
+
 def base_id(rel_path: Path | str) -> str:
     """The id a file would get without collisions (see the module docstring)."""
     rel = Path(rel_path)
     stem, _ext, _lang = split_name(rel.name)
     parts = [slugify(p, fallback="dir") for p in rel.parts[:-1] if p not in ("", ".", "..", "/")]
     parts.append(slugify(stem))
-    return "--".join(parts)
+    return shorten("--".join(parts), MAX_ID - ID_ROOM)
 
 
 def language_from_name(name: str) -> str | None:
@@ -134,7 +149,7 @@ def record_id(raw: object) -> str:
     s = str(raw).strip()
     if SAFE_RECORD_ID_RE.match(s) and ".." not in s:
         return s
-    return slugify(s, fallback="record")
+    return shorten(slugify(s, fallback="record"))
 
 
 def assign_ids(rel_paths: dict[str, Path], taken: dict[str, str]) -> dict[str, str]:

@@ -25,6 +25,11 @@ Paragraph splitting: one paragraph per line when most non-empty lines are long (
 characters) or the text has no blank lines (the shipped paper: blank lines are not consistent
 separators there); otherwise blank lines separate paragraphs and the lines of a block are
 joined (hard-wrapped text), with line-end hyphens removed before a lower-case continuation.
+
+Huge paragraphs: any block longer than MAX_PARAGRAPH_CHARS (20,000 characters, `limits`) is
+cut before numbering, at the last sentence end in the second half of each 20,000-character
+window, else at the last space, else at the limit (`split_long`). The cut depends only on the
+text, so anchors and fingerprints are the same on every run.
 """
 
 from __future__ import annotations
@@ -32,7 +37,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from indexer.ingest.limits import MAX_PARAGRAPH_CHARS
+from indexer.ingest.model import Paragraph
 
 LONG_LINE = 100
 MAX_CAPS_HEADING = 200
@@ -113,7 +122,13 @@ def join_wrapped(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif out.endswith("\u00ad") or out.endswith("-") and len(out) >= 2 and out[-2].isalpha() and line[0].islower():
+        elif (
+            out.endswith("\u00ad")
+            or out.endswith("-")
+            and len(out) >= 2
+            and out[-2].isalpha()
+            and line[0].islower()
+        ):
             out = out[:-1] + line
         else:
             out = out + " " + line
@@ -306,13 +321,55 @@ class SectionTracker:
         return above
 
 
-def number_blocks(blocks: list[Block]):
-    """Paragraph objects (1-based n, section paths, fingerprints) from classified blocks."""
-    from indexer.ingest.readers import Paragraph
+# A sentence end followed by space: where a huge paragraph is preferably cut.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'»”)]*\s+")
 
-    tracker = SectionTracker()
-    out = []
+
+def split_long(text: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters.
+
+    Each cut is at the last sentence end in the second half of the window; failing that, at
+    the last space; failing that (one giant word), at the limit itself. The result depends on
+    the text alone, so the same input always gives the same pieces (stable anchors)."""
+    pieces: list[str] = []
+    start, n = 0, len(text)
+    while n - start > limit:
+        window = text[start : start + limit + 1]
+        cut = 0
+        for m in _SENTENCE_BREAK.finditer(window, limit // 2):
+            if m.end() > limit:  # the cut (end of the trailing space) must fit in the piece
+                break
+            cut = m.end()
+        if not cut:
+            space = window.rfind(" ", limit // 2, limit)
+            cut = space + 1 if space > 0 else limit
+        piece = text[start : start + cut].strip()
+        if piece:
+            pieces.append(piece)
+        start += cut
+    rest = text[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _split_huge(blocks: list[Block]) -> Iterator[Block]:
+    """Blocks over MAX_PARAGRAPH_CHARS as several paragraph blocks (a heading that long is
+    text, not a heading)."""
     for b in blocks:
+        if len(b.text) <= MAX_PARAGRAPH_CHARS:
+            yield b
+            continue
+        for piece in split_long(b.text.strip()):
+            yield Block(piece, "paragraph", 0, b.page)
+
+
+def number_blocks(blocks: list[Block]) -> list[Paragraph]:
+    """Paragraph objects (1-based n, section paths, fingerprints) from classified blocks.
+    Paragraphs longer than MAX_PARAGRAPH_CHARS are split first (`split_long`)."""
+    tracker = SectionTracker()
+    out: list[Paragraph] = []
+    for b in _split_huge(blocks):
         text = b.text.strip()
         if not text or not has_word(text):
             continue

@@ -4,12 +4,15 @@ The paragraph is run through the index's own analyzers (the schema's `text`, `fo
 `exact` analyzers), so a token is marked exactly when one of the forms the index holds for
 it is a positive term of the query: дағдарыстан is marked for the query дағдарыс because
 its stem is.  Offsets come from the analyzer, so marks always sit on the original text.
+A token met only through a related word (the `root` field: мемлекеттік for мемлекет) gets
+a lighter mark, `<mark class="rel">`.
 """
 
 from __future__ import annotations
 
 from html import escape
 
+from indexer.analysis.analyzers import KazakhAnalyzer, fold_token
 from indexer.search.query import MatchTerms
 
 SNIPPET_OVER = 400  # paragraphs longer than this get a snippet
@@ -28,24 +31,9 @@ def _field_tokens(schema, fieldname: str, text: str) -> dict[int, tuple[int, str
     return out
 
 
-_OURS: dict[int, bool] = {}
-
-
 def _schema_is_ours(schema) -> bool:
-    """True when the index's analyzers are this code's (then one analysis pass serves all)."""
-    key = id(schema)
-    if key not in _OURS:
-        if len(_OURS) > 64:
-            _OURS.clear()
-        _OURS[key] = _check_schema(schema)
-    return _OURS[key]
-
-
-def _check_schema(schema) -> bool:
-    try:
-        from indexer.analysis.analyzers import KazakhAnalyzer
-    except ImportError:
-        return False
+    """True when the index's analyzers are this code's (then one analysis pass serves all).
+    (About 12 µs: not worth a memo keyed by the schema's id.)"""
     try:
         return (
             "text" in schema
@@ -63,25 +51,21 @@ def tokens(schema, text: str, need_fold: bool = True) -> list[dict]:
         # One pass of the index's own `text` analyzer: it leaves the normalised surface form
         # on each token (`norm`, the `exact` field's term) and the fold is a cached function
         # of it, so the two other analyzers need not run.
-        try:
-            from indexer.analysis.analyzers import fold_token
-        except ImportError:
-            fold_token = None
-        if fold_token is not None:
-            out = []
-            for t in schema["text"].analyzer(text, chars=True, positions=True, mode="index"):
-                norm = getattr(t, "norm", t.text)
-                out.append(
-                    {
-                        "start": t.startchar,
-                        "end": t.endchar,
-                        "pos": t.pos,
-                        "stem": t.text,
-                        "fold": (fold_token(norm, t.lang, t.nostem) if need_fold else None),
-                        "exact": norm,
-                    }
-                )
-            return out
+        out = []
+        for t in schema["text"].analyzer(text, chars=True, positions=True, mode="index"):
+            norm = getattr(t, "norm", t.text)
+            out.append(
+                {
+                    "start": t.startchar,
+                    "end": t.endchar,
+                    "pos": t.pos,
+                    "stem": t.text,
+                    "fold": (fold_token(norm, t.lang, t.nostem) if need_fold else None),
+                    "exact": norm,
+                    "root": getattr(t, "root", None),
+                }
+            )
+        return out
     stems = _field_tokens(schema, "text", text)
     folds = _field_tokens(schema, "fold", text)
     exacts = _field_tokens(schema, "exact", text)
@@ -101,57 +85,115 @@ def tokens(schema, text: str, need_fold: bool = True) -> list[dict]:
     return out
 
 
-def match_spans(schema, text: str, marks: MatchTerms) -> list[tuple[int, int]]:
-    """Character spans to mark, in order, not overlapping."""
+REL = "rel"  # the class of a related word's mark
+
+
+def match_spans(schema, text: str, marks: MatchTerms) -> list[tuple[int, int, str]]:
+    """Character spans to mark (start, end, class: "" or REL), in order, not overlapping."""
     if marks.empty() or not text:
         return []
     toks = tokens(schema, text, need_fold=bool(marks.folds))
     spans = []
     for t in toks:
         if t["stem"] in marks.stems or t["fold"] in marks.folds or t["exact"] in marks.exact:
-            spans.append((t["start"], t["end"]))
+            spans.append((t["start"], t["end"], ""))
     if marks.phrases:
-        # Phrases by token position, as the index matched them (compound parts share
-        # positions with their whole).
-        at: dict[int, list[dict]] = {}
-        for t in toks:
-            if t["stem"] is not None and t["pos"] is not None and t["pos"] >= 0:
-                at.setdefault(t["pos"], []).append(t)
-        for phrase in marks.phrases:
-            k = len(phrase)
-            for p in sorted(at):
-                run = []
-                for i, stem in enumerate(phrase):
-                    hit = next((t for t in at.get(p + i, ()) if t["stem"] == stem), None)
-                    if hit is None:
-                        break
-                    run.append(hit)
-                if len(run) == k:
-                    spans.append((run[0]["start"], run[-1]["end"]))
+        spans += _phrase_spans(toks, marks.phrases)
+    if marks.roots and "root" in schema.names():
+        own = {s for s, _e, _c in spans}
+        spans += [(t["start"], t["end"], REL) for t in _related(schema, toks, marks, own)]
     return _merge(spans)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _related(schema, toks: list[dict], marks: MatchTerms, own: set[int]) -> list[dict]:
+    """The tokens not marked yet whose root is one of the query's: a related word starts
+    with its root, less the root's last letter (which may alternate: қ/ғ, к/г, п/б), so
+    only such tokens are analysed for their root."""
+    heads = tuple({r[:-1] for r in marks.roots if len(r) > 2})
+    root_of = _root_memo(schema["root"].analyzer)
+    out = []
+    for t in toks:
+        word = t["exact"]
+        if t["start"] in own or not word or not word.startswith(heads):
+            continue
+        root = root_of.get(word)
+        if root is None:
+            roots = [x.text for x in root_of.analyzer(word, mode="query")]
+            root = root_of[word] = roots[-1] if roots else ""
+        if root in marks.roots:
+            out.append(t)
+    return out
+
+
+class _RootMemo(dict):
+    """word -> its root key, for one analyzer (the same words recur in every hit)."""
+
+    def __init__(self, analyzer) -> None:
+        super().__init__()
+        self.analyzer = analyzer
+
+
+_ROOTS = _RootMemo(None)
+ROOT_MEMO = 50_000  # words remembered
+
+
+def _root_memo(analyzer) -> _RootMemo:
+    global _ROOTS
+    if _ROOTS.analyzer is not analyzer or len(_ROOTS) > ROOT_MEMO:
+        _ROOTS = _RootMemo(analyzer)
+    return _ROOTS
+
+
+def _phrase_spans(toks: list[dict], phrases: list) -> list[tuple[int, int, str]]:
+    """Phrases by token position, as the index matched them (compound parts share
+    positions with their whole)."""
+    spans = []
+    at: dict[int, list[dict]] = {}
+    for t in toks:
+        if t["stem"] is not None and t["pos"] is not None and t["pos"] >= 0:
+            at.setdefault(t["pos"], []).append(t)
+    for phrase in phrases:
+        k = len(phrase)
+        for p in sorted(at):
+            run = []
+            for i, stem in enumerate(phrase):
+                hit = next((t for t in at.get(p + i, ()) if t["stem"] == stem), None)
+                if hit is None:
+                    break
+                run.append(hit)
+            if len(run) == k:
+                spans.append((run[0]["start"], run[-1]["end"], ""))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping spans made one (a word's own mark wins over a related one)."""
     spans.sort()
-    out: list[list[int]] = []
-    for s, e in spans:
+    out: list[list] = []
+    for s, e, c in spans:
         if out and s <= out[-1][1]:
             out[-1][1] = max(out[-1][1], e)
+            if not c:
+                out[-1][2] = ""
         else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
+            out.append([s, e, c])
+    return [(s, e, c) for s, e, c in out]
 
 
-def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
-    """text[start:end] escaped, with the spans inside it wrapped in <mark>."""
+def render(text: str, spans: list, start: int = 0, end: int | None = None) -> str:
+    """text[start:end] escaped, with the spans inside it wrapped in <mark> (a span's third
+    item, when given and not empty, is the mark's class)."""
     end = len(text) if end is None else end
     out, pos = [], start
-    for s, e in spans:
+    for span in spans:
+        s, e = span[0], span[1]
         if e <= start or s >= end:
             continue
         s, e = max(s, start), min(e, end)
+        cls = span[2] if len(span) > 2 else ""
+        open_tag = f'<mark class="{cls}">' if cls else "<mark>"
         out.append(escape(text[pos:s], quote=False))
-        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        out.append(open_tag + escape(text[s:e], quote=False) + "</mark>")
         pos = e
     out.append(escape(text[pos:end], quote=False))
     return "".join(out)
@@ -171,13 +213,14 @@ def _word_boundary_right(text: str, i: int) -> int:
     return len(text) if j < 0 or j - i > 20 else j
 
 
-def snippet(text: str, spans: list[tuple[int, int]], context: int = SNIPPET_CONTEXT) -> str:
+def snippet(text: str, spans: list, context: int = SNIPPET_CONTEXT) -> str:
     """Fragments around every mark, joined by "…"; every mark is kept."""
     if not spans:
         cut = _word_boundary_right(text, SNIPPET_HEAD) if len(text) > SNIPPET_HEAD else len(text)
         return escape(text[:cut], quote=False) + ("…" if cut < len(text) else "")
     windows: list[list[int]] = []
-    for s, e in spans:
+    for span in spans:
+        s, e = span[0], span[1]
         a = _word_boundary_left(text, s - context)
         b = _word_boundary_right(text, e + context)
         if windows and a <= windows[-1][1] + 10:

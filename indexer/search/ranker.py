@@ -26,16 +26,30 @@ import heapq
 import os
 import re
 import threading
+import time
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from itertools import accumulate, compress, repeat
 from operator import ge, itemgetter, mul, sub
+from pickle import loads
 
 from whoosh import query as wq
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import BM25F
 
-BM25_B = 0.75
-BM25_K1 = 1.2
+from indexer.search.budget import NEVER, Deadline
+
+
+def bm25_parameters(weighting, fieldname: str) -> tuple[float, float]:
+    """(K1, B) of the searcher's weighting for one field; Unsupported when the weighting is
+    not Whoosh's BM25F (then Whoosh's own scorer is the only one that knows its scores)."""
+    if type(weighting) is not BM25F:
+        raise Unsupported(type(weighting).__name__)
+    per_field = getattr(weighting, "_field_B", None) or {}
+    return float(weighting.K1), float(per_field.get(fieldname, weighting.B))
+
 
 # Decoded postings of the terms searched are kept per generation, least recently used out, within this many bytes (about 12 bytes a posting, plus one bit per
 # paragraph for the bit set of a term in more than 1/64 of the paragraphs, plus the encoded
@@ -46,6 +60,7 @@ SPARSE = 4_096  # sets up to this size are listed; beyond, counted by bytes
 BEST = 256  # per term, its best-scoring slots (for MaxScore's first threshold)
 POSITIONS_CACHE = 200_000  # (term, paragraph) positions kept per generation (top candidates)
 PHRASE_CACHE_MAX = 2_000  # phrase checks of more candidates than this are not cached
+PHRASE_CHUNK = 4_096  # phrase candidates checked between two looks at the deadline
 EPS = 1e-6  # MaxScore bounds are compared with this margin (exactness)
 
 _NONZERO = re.compile(rb"[^\x00]+")
@@ -71,11 +86,8 @@ def slots_of_bits(x: int) -> list[int]:
 
 def _positions_decoder(fmt):
     """Whoosh's Positions decoder, without its per-position Python loop."""
-    from whoosh.formats import Positions
-
     if type(fmt) is not Positions:
         return fmt.decoder("positions")
-    from pickle import loads
 
     def decode(v: bytes, _loads=loads, _acc=accumulate) -> list[int]:
         if v[-1:] != b".":
@@ -158,7 +170,7 @@ class Layout:
                 r += 1
         self.rank = rank  # slot -> place in (doc_id, n) order
         self.monotone = all(map(int.__lt__, slot_of, slot_of[1:])) if total > 1 else True
-        self._live = None
+        self._live: int | None = None
 
     def live_bits(self, reader) -> int:
         if self._live is None:
@@ -195,8 +207,9 @@ class Layout:
     def facets(self, bits: int, n: int, top: int | None) -> tuple[list[tuple[str, int]], int]:
         """The `top` documents with most matches ((doc_id, count), most first, then by
         doc_id) and the number of documents with any; `top=None`: all of them."""
-        pairs, counts = self.doc_counts(bits, n)
+        listed, counts = self.doc_counts(bits, n)
         ids = self.doc_ids
+        pairs: list[tuple[int, int]] = listed or []
         if counts is not None:
             ndocs = len(counts) - counts.count(0)
             if top == 0:
@@ -257,8 +270,8 @@ class TermData:
         self.ids = ids
         self.vals = vals
         self.ub = max(vals) if len(vals) else 0.0
-        self._bits = None
-        self._best = None
+        self._bits: int | None = None
+        self._best: list[int] | None = None
         self.blocks = blocks  # [(leaf index, base, [max local id], [offset])]
         self.raw = raw  # {docnum: encoded value} (small terms) or None
         # A sparse term's bit set (under one paragraph in 64) is made again when needed
@@ -298,8 +311,6 @@ EMPTY.keep_bits = True
 
 
 def _unwrap(m):
-    from whoosh.matching.wrappers import FilterMatcher
-
     deleted = None
     if isinstance(m, FilterMatcher):
         deleted, m = m._ids, m.child
@@ -323,8 +334,8 @@ def decode_postings(reader, fieldname: str, text: str, keep_values: bool = False
     deleted paragraphs left out, read straight from the posting blocks."""
     ids: list[int] = []
     tfs: list[float] = []
-    blocks = []
-    raw = {} if keep_values else None
+    blocks: list[tuple] = []
+    raw: dict | None = {} if keep_values else None
     complete = True
     for li, (leaf, base) in enumerate(reader.leaf_readers()):
         if (fieldname, text) not in leaf:
@@ -345,7 +356,7 @@ def decode_postings(reader, fieldname: str, text: str, keep_values: bool = False
                 if m._weights is None:
                     m._read_weights()
                 if want_vals:
-                    raw.update(zip((base + i for i in m._ids), m._data[2]))
+                    raw.update(zip((base + i for i in m._ids), m._data[2]))  # type: ignore[union-attr]
                 lids.extend(m._ids)
                 lw.extend(m._weights)
                 if m._lastblock:
@@ -395,8 +406,6 @@ class Ranker:
         `min_share` of the paragraphs, most frequent first) until `seconds` have passed or
         the cache is nearly full: the first searches with common words are then as fast as
         later ones.  Returns the number of terms loaded."""
-        import time
-
         deadline = time.monotonic() + seconds
         reader = searcher.reader()
         floor = max(int(reader.doc_count() * min_share), 2)
@@ -429,12 +438,17 @@ class Ranker:
     def length_norms(self, searcher, fieldname: str):
         norms = self.norms.get(fieldname, False)
         if norms is False:
-            field = searcher.schema[fieldname] if fieldname in searcher.schema else None
+            schema = searcher.schema
+            field = schema[fieldname] if fieldname in schema.names() else None
             if field is None or not field.scorable:
                 norms = None
             else:
                 avg = searcher.avg_field_length(fieldname) or 1
-                k1, b = BM25_K1, BM25_B
+                try:
+                    k1, b = bm25_parameters(searcher.weighting, fieldname)
+                except Unsupported:  # values are then plain frequencies; leaves() refuses
+                    self.norms[fieldname] = None
+                    return None
                 norms = array("d")
                 for leaf, _base in searcher.reader().leaf_readers():
                     norms.extend(
@@ -482,9 +496,9 @@ def _leaf_lengths(leaf, fieldname: str) -> list[int]:
                 raw = bytes(col._dbfile.get(col._basepos, have)) if have else b""
                 raw += bytes([int(col._default or 0)]) * (n - have)
                 return [table[x] for x in raw]
-            raw = list(col)
-            if len(raw) == n:
-                return [table[x] if isinstance(x, int) else table[ord(x)] for x in raw]
+            values = list(col)
+            if len(values) == n:
+                return [table[x] if isinstance(x, int) else table[ord(x)] for x in values]
     except Exception:  # noqa: BLE001 - another codec: the public, slower way
         pass
     dfl = leaf.doc_field_length
@@ -504,6 +518,9 @@ class Run:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.memo: dict = {}
+        # Loops that can run long ask this; past it they stop with what they have (a
+        # subset of the matches: totals are then lower bounds).
+        self.deadline: Deadline = NEVER
         # When only some slots matter (one document's paragraphs), phrases are checked
         # there only: bits() is then exact inside `within` (and may miss matches outside).
         self.within: int | None = None
@@ -534,7 +551,8 @@ class Run:
         if norms is None:  # unscorable (ID) field: the weight counts
             vals = list(tfs)
         else:
-            c = self.searcher.idf(fieldname, text) * (BM25_K1 + 1)
+            k1, _b = bm25_parameters(self.searcher.weighting, fieldname)
+            c = self.searcher.idf(fieldname, text) * (k1 + 1)
             vals = [c * tf / (tf + norms[d]) for d, tf in zip(docnums, tfs)]
         lay = self.layout
         slots = list(map(lay.slot_of.__getitem__, docnums))
@@ -558,11 +576,13 @@ class Run:
             return self.bits(q.a)
         if isinstance(q, wq.AndNot):
             a = self.bits(q.a)
-            return a & ~self.bits(q.b) if a else 0
+            return a & ~self.exact_bits(q.b) if a else 0
         if isinstance(q, wq.Or):
             out = 0
             for sub_q in q.subqueries:
                 out |= self.bits(sub_q)
+                if self.deadline.expired():
+                    break
             return out
         if isinstance(q, wq.And):
             pos = [s for s in q.subqueries if not isinstance(s, wq.Not)]
@@ -576,7 +596,7 @@ class Run:
             for s in nots:
                 if not out:
                     return 0
-                out &= ~self.bits(s)
+                out &= ~self.exact_bits(s)
             return out
         if isinstance(q, wq.Phrase):
             return self.phrase_bits(q)
@@ -585,16 +605,28 @@ class Run:
         # Anything else: Whoosh's own matcher.
         return bits_of_slots(self.layout.to_slots(q.docs(self.searcher)), self.layout.nbytes)
 
+    def exact_bits(self, q) -> int:
+        """bits() without stopping at the deadline: what is excluded must be excluded
+        whole, or the result would not be a subset of the matches."""
+        deadline, self.deadline = self.deadline, NEVER
+        try:
+            return self.bits(q)
+        finally:
+            self.deadline = deadline
+
     def phrase_bits(self, q: wq.Phrase) -> int:
         key = ("phrase", q.fieldname, tuple(q.words), getattr(q, "slop", 1))
         got = self.memo.get(key)
         if got is None:
-            got = self.memo[key] = self._phrase_bits(q)
+            got = self._phrase_bits(q)
+            if self.deadline.complete:  # (a phrase cut short is not remembered)
+                self.memo[key] = got
         return got
 
     def _phrase_bits(self, q: wq.Phrase) -> int:
         field = q.fieldname
-        fobj = self.searcher.schema[field] if field in self.searcher.schema else None
+        schema = self.searcher.schema
+        fobj = schema[field] if field in schema.names() else None
         if (
             fobj is None
             or not fobj.format
@@ -615,16 +647,22 @@ class Run:
         docnum_of = self.layout.docnum_of
         docnums = [docnum_of[s] for s in slots]
         keep = len(docnums) <= PHRASE_CACHE_MAX  # many candidates: not worth caching
-        pos = {w: self.positions(field, w, docnums, cache=keep) for w in set(words)}
-        hit = []
-        first, rest = pos[words[0]], [(i, pos[w]) for i, w in enumerate(words) if i]
-        for s, d in zip(slots, docnums):
-            starts = first.get(d)
-            if not starts:
-                continue
-            later = [(i, set(p.get(d) or ())) for i, p in rest]
-            if any(all(p + i in ps for i, ps in later) for p in starts):
-                hit.append(s)
+        hit: list[int] = []
+        # Candidates in chunks, so that the deadline is looked at between them.
+        for lo in range(0, len(slots), PHRASE_CHUNK):
+            if lo and self.deadline.expired():
+                break
+            chunk = docnums[lo : lo + PHRASE_CHUNK]
+            pos = {w: self.positions(field, w, chunk, cache=keep) for w in set(words)}
+            first = pos[words[0]]
+            rest = [(k, pos[w]) for k, w in enumerate(words) if k]
+            for s, d in zip(slots[lo : lo + PHRASE_CHUNK], chunk):
+                starts = first.get(d)
+                if not starts:
+                    continue
+                later = [(k, set(p.get(d) or ())) for k, p in rest]
+                if any(all(p + k in ps for k, ps in later) for p in starts):
+                    hit.append(s)
         return bits_of_slots(hit, self.layout.nbytes)
 
     # positions ------------------------------------------------------------------------------
@@ -686,7 +724,8 @@ class Run:
                         out[d] = m.value_as("positions")
                 continue
             current = -1
-            lids = vals = None
+            lids: list = []
+            vals: list = []
             for d in docnums[lo:hi]:
                 local = d - base
                 bi = bisect_left(maxids, local)
@@ -710,6 +749,8 @@ class Run:
         score of a matching paragraph is the sum of boost x bm25 over the terms it contains
         (where the condition, a phrase or AND that must match for the term to count, holds).
         `guaranteed`: every paragraph scored is known to match `q` (no condition needed)."""
+        if type(self.searcher.weighting) is not BM25F:
+            raise Unsupported(type(self.searcher.weighting).__name__)
         b = boost * getattr(q, "boost", 1.0)
         if isinstance(q, wq.Term):
             return [(self.term(q.fieldname, q.text), b, cond)]
@@ -744,24 +785,16 @@ class Run:
         make the matches) and `extra` (title/heading bonuses: they only add to matches)."""
         if not n_matched or k <= 0:
             return []
-        nbytes = self.layout.nbytes
         leaves = [lf for lf in leaves if len(lf[0])]
         extra = [lf for lf in extra if len(lf[0])]
         postings = sum(len(td) for td, _, _ in leaves)
-        conds: dict[int, set] = {}
-
-        def cond_set(c):
-            got = conds.get(id(c))
-            if got is None:
-                got = conds[id(c)] = set(slots_of_bits(c))
-            return got
-
+        conds = _Conditions()
         if n_matched * 8 * (len(leaves) + len(extra)) <= postings or n_matched <= k:
             # Few matches: score each of them by looking its postings up.
             docs = slots_of_bits(matched)
             scores = [0.0] * len(docs)
             for td, boost, c in leaves + extra:
-                cs = cond_set(c) if c is not None else None
+                cs = conds.get(c)
                 ids, vals = td.ids, td.vals
                 n = len(ids)
                 for i, d in enumerate(docs):
@@ -769,90 +802,7 @@ class Run:
                     if j < n and ids[j] == d and (cs is None or d in cs):
                         scores[i] += boost * vals[j]
             return heapq.nlargest(k, zip(docs, scores), key=itemgetter(1))
-
-        # Many matches: MaxScore, term at a time, highest bound first.  Where a term adds
-        # to paragraphs that do not match (a phrase's words outside the phrase, paragraphs
-        # excluded or masked, bonuses), those are skipped.
-        union = 0
-        for td, _b, c in leaves:
-            union |= td.bits(nbytes) if c is None else td.bits(nbytes) & c
-        outside = union & ~matched
-        excl = inside = None
-        if outside:
-            if outside.bit_count() <= n_matched:
-                excl = set(slots_of_bits(outside))
-            else:
-                inside = set(slots_of_bits(matched))
-        member = None  # byte test of `matched`, for the bonuses
-
-        order = sorted(
-            [(td, b, c, False) for td, b, c in leaves]
-            + [(td, b, None, True) for td, b, _c in extra],
-            key=lambda lf: -lf[1] * lf[0].ub,
-        )
-        bounds = [b * td.ub for td, b, _c, _x in order]
-        rest = list(accumulate(reversed(bounds)))[::-1] + [0.0]
-        acc: dict[int, float] = {}
-        probe: set[int] = set()  # where the k-th best score is looked for
-
-        def threshold(scores: dict) -> float:
-            """A lower bound of the k-th best final score: the k-th best partial score
-            among the probe slots (partial scores only grow)."""
-            if len(scores) <= 4 * k:
-                vals = list(scores.values())
-            else:
-                get = scores.get
-                vals = [v for v in map(get, probe) if v is not None]
-            return heapq.nlargest(k, vals)[-1] if len(vals) >= k else 0.0
-
-        theta = 0.0
-        i = 0
-        done = 0.0  # the bound of the terms added so far
-        for i, (td, boost, c, is_extra) in enumerate(order):
-            if len(acc) >= k and rest[i] < theta - EPS:
-                break
-            if is_extra:
-                if member is None:
-                    member = matched.to_bytes(nbytes, "little")
-                self._add_all(acc, td, boost, None, None, None, member)
-            else:
-                self._add_all(acc, td, boost, cond_set(c) if c is not None else None, excl, inside)
-            probe.update(td.best())
-            done += bounds[i]
-            if rest[i + 1] < done:  # (no partial score exceeds `done`: else no use)
-                theta = max(theta, threshold(acc))
-        else:
-            i = len(order)
-        # Terms left: only for the candidates that can still reach the top k.
-        tail = order[i:]
-        for td, _b, _c, _x in tail:
-            probe.update(td.best())
-        cand = acc
-        pruned_at = -1.0
-        for t, (td, boost, c, _x) in enumerate(tail):
-            lim = theta - rest[i + t] - EPS
-            if lim > pruned_at and len(cand) > 2 * k:
-                cand = {d: s for d, s in cand.items() if s >= lim}
-                pruned_at = lim
-            cs = cond_set(c) if c is not None else None
-            ids, vals = td.ids, td.vals
-            if len(cand) * 8 < len(ids):
-                n = len(ids)
-                for d in cand:
-                    j = bisect_left(ids, d)
-                    if j < n and ids[j] == d and (cs is None or d in cs):
-                        cand[d] += boost * vals[j]
-            else:
-                get = cand.get
-                for d, v in zip(ids, vals):
-                    s = get(d)
-                    if s is not None and (cs is None or d in cs):
-                        cand[d] = s + boost * v
-            if len(cand) > k:
-                theta = max(theta, threshold(cand))
-        if len(cand) > 4 * k and theta > 0:
-            cand = {d: s for d, s in cand.items() if s >= theta - EPS}
-        return heapq.nlargest(k, cand.items(), key=itemgetter(1))
+        return _MaxScore(self, leaves, extra, matched, n_matched, k, conds).run()
 
     @staticmethod
     def _add_all(
@@ -881,6 +831,131 @@ class Run:
                 and (inside is None or d in inside)
             ):
                 acc[d] = get(d, 0.0) + v
+
+
+class _Conditions:
+    """Condition bit sets (a phrase or AND that must hold for a term to count) as sets of
+    slots, made once per search."""
+
+    def __init__(self) -> None:
+        self._sets: dict[int, set] = {}
+
+    def get(self, c: int | None) -> set | None:
+        if c is None:
+            return None
+        got = self._sets.get(id(c))
+        if got is None:
+            got = self._sets[id(c)] = set(slots_of_bits(c))
+        return got
+
+
+class _MaxScore:
+    """The exact top k of many matches: MaxScore, term at a time, highest bound first.
+
+    Where a term adds to paragraphs that do not match (a phrase's words outside the phrase,
+    paragraphs excluded or masked, bonuses), those are skipped.  Once the terms not yet
+    added cannot lift a new paragraph into the top k, the rest are added only to the
+    candidates that can still make it."""
+
+    def __init__(
+        self, run: Run, leaves: list, extra: list, matched: int, n_matched: int, k: int, conds
+    ) -> None:
+        self.view, self.matched, self.k, self.conds = run, matched, k, conds
+        nbytes = run.layout.nbytes
+        union = 0
+        for td, _b, c in leaves:
+            union |= td.bits(nbytes) if c is None else td.bits(nbytes) & c
+        outside = union & ~matched
+        self.excl = self.inside = None
+        if outside:
+            if outside.bit_count() <= n_matched:
+                self.excl = set(slots_of_bits(outside))
+            else:
+                self.inside = set(slots_of_bits(matched))
+        self.order = sorted(
+            [(td, b, c, False) for td, b, c in leaves]
+            + [(td, b, None, True) for td, b, _c in extra],
+            key=lambda lf: -lf[1] * lf[0].ub,
+        )
+        self.bounds = [b * td.ub for td, b, _c, _x in self.order]
+        self.rest = list(accumulate(reversed(self.bounds)))[::-1] + [0.0]
+        self.probe: set[int] = set()  # where the k-th best score is looked for
+        self.theta = 0.0
+
+    def threshold(self, scores: dict) -> float:
+        """A lower bound of the k-th best final score: the k-th best partial score among
+        the probe slots (partial scores only grow)."""
+        k = self.k
+        if len(scores) <= 4 * k:
+            vals = list(scores.values())
+        else:
+            get = scores.get
+            vals = [v for v in map(get, self.probe) if v is not None]
+        return heapq.nlargest(k, vals)[-1] if len(vals) >= k else 0.0
+
+    def run(self) -> list[tuple[int, float]]:
+        acc: dict[int, float] = {}
+        i = self._every_match(acc)
+        cand = self._candidates_only(acc, i)
+        k, theta = self.k, self.theta
+        if len(cand) > 4 * k and theta > 0:
+            cand = {d: s for d, s in cand.items() if s >= theta - EPS}
+        return heapq.nlargest(k, cand.items(), key=itemgetter(1))
+
+    def _every_match(self, acc: dict) -> int:
+        """Add terms to every paragraph while they can still bring in new ones; returns
+        the index of the first term not added."""
+        run, k, rest = self.view, self.k, self.rest
+        member = None  # byte test of `matched`, for the bonuses
+        done = 0.0  # the bound of the terms added so far
+        for i, (td, boost, c, is_extra) in enumerate(self.order):
+            if len(acc) >= k and rest[i] < self.theta - EPS:
+                return i
+            if i and run.deadline.expired():  # scores from the terms added so far
+                return i
+            if is_extra:
+                if member is None:
+                    member = self.matched.to_bytes(run.layout.nbytes, "little")
+                Run._add_all(acc, td, boost, None, None, None, member)
+            else:
+                Run._add_all(acc, td, boost, self.conds.get(c), self.excl, self.inside)
+            self.probe.update(td.best())
+            done += self.bounds[i]
+            if rest[i + 1] < done:  # (no partial score exceeds `done`: else no use)
+                self.theta = max(self.theta, self.threshold(acc))
+        return len(self.order)
+
+    def _candidates_only(self, cand: dict, i: int) -> dict:
+        """The terms left, added only for the candidates that can still reach the top k."""
+        tail = self.order[i:]
+        for td, _b, _c, _x in tail:
+            self.probe.update(td.best())
+        k, rest = self.k, self.rest
+        pruned_at = -1.0
+        for t, (td, boost, c, _x) in enumerate(tail):
+            if self.view.deadline.expired():
+                break
+            lim = self.theta - rest[i + t] - EPS
+            if lim > pruned_at and len(cand) > 2 * k:
+                cand = {d: s for d, s in cand.items() if s >= lim}
+                pruned_at = lim
+            cs = self.conds.get(c)
+            ids, vals = td.ids, td.vals
+            if len(cand) * 8 < len(ids):
+                n = len(ids)
+                for d in cand:
+                    j = bisect_left(ids, d)
+                    if j < n and ids[j] == d and (cs is None or d in cs):
+                        cand[d] += boost * vals[j]
+            else:
+                get = cand.get
+                for d, v in zip(ids, vals):
+                    s = get(d)
+                    if s is not None and (cs is None or d in cs):
+                        cand[d] = s + boost * v
+            if len(cand) > k:
+                self.theta = max(self.theta, self.threshold(cand))
+        return cand
 
 
 __all__ = [

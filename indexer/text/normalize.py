@@ -1,6 +1,6 @@
 """Character-level normalisation of Kazakh (and Russian/English) text, as plain functions.
 
-Each function here is one step; `indexer.analysis.analyzers` wraps each in a Whoosh filter. They work
+Each function here is one step; `indexer.analysis.filters` wraps each in a Whoosh filter. They work
 on a single word (a token) unless the name says text. None of them raises on any `str`.
 
 Order matters and is the order of the analysis chain:
@@ -18,6 +18,10 @@ import unicodedata
 #: Kazakh letters that Russian lacks; one of them makes a word Kazakh for certain.
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
 _KAZAKH_RE = re.compile(f"[{KAZAKH_LETTERS}]")
+#: Character-class bodies of the Cyrillic and the Latin script (Basic Latin, Latin-1 letters,
+#: Latin Extended-A/B): which script a word is written in.
+CYRILLIC_CLASS = "\u0400-\u052f"
+LATIN_CLASS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 
 
 def _ranges(cps: list[int]) -> str:
@@ -115,9 +119,9 @@ LOOKALIKES = {
     "Ŋ": "Ң",
 }
 _LOOKALIKE_TABLE = str.maketrans(LOOKALIKES)
-_CYRILLIC_RE = re.compile("[\u0400-\u04ff\u0500-\u052f]")
+_CYRILLIC_RE = re.compile(f"[{CYRILLIC_CLASS}]")
 # Letters of the Latin script (Basic Latin, Latin-1, Extended-A/B, IPA) in one class.
-_LATIN_LETTER_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0250-\u02af]")
+_LATIN_LETTER_RE = re.compile(f"[{LATIN_CLASS}\u0250-\u02af]")  # and IPA (ə, ɵ)
 
 KAZAKH_FOLD = {
     "ә": "а",
@@ -141,8 +145,9 @@ KAZAKH_FOLD = {
 }
 _FOLD_TABLE = str.maketrans(KAZAKH_FOLD)
 
-_GROUP_SPACES = " \u00a0\u2007\u2009\u202f"
-_GROUP_SPACE_RE = re.compile(f"(?<=\\d)[{_GROUP_SPACES}](?=\\d)")
+#: Spaces that group the digits of a number ("5 247 720": normal, no-break, figure, thin).
+GROUP_SPACES = " \u00a0\u2007\u2009\u202f"
+_GROUP_SPACE_RE = re.compile(f"(?<=\\d)[{GROUP_SPACES}](?=\\d)")
 _DECIMAL_RE = re.compile(r"^(\d+)[.,](\d+)$")
 
 

@@ -1,14 +1,23 @@
-"""Kazakh stemmer: a short driver over the suffix tables in `indexer.text.suffixes`.
+"""Kazakh stemmer: the WORD layer and the ROOT layer, a short driver over the suffix
+tables in `indexer.text.suffixes` and the lexicon in `indexer.text.lexicon`.
 
-The driver peels suffixes from the end of the word, group by group as the tables allow,
-explores every peeling the tables permit (a word has few), and keeps the shortest stem
-that passes the guards (a stem keeps `MIN_STEM` letters and a vowel). Then it undoes
-final-consonant alternations (кітаб → кітап) and drops a final ы/і left after a
-consonant, so «оқы-ды» and «оқ-иды» meet.
+The word layer (`stem`, what `izde stem` prints): every inflected form of one dictionary
+word gets one key, and different dictionary words get different keys. The driver peels
+suffixes from the end of the word, group by group as the tables allow (inflection only:
+case, possessive, plural, person, tense, participle, converb, negation, passive), and
+explores every peeling (a word has few). With the lexicon it keeps the reading that
+leaves the best dictionary word (`KazakhStemmer._choose`): KazNLP's counted analysis of
+the form when it has one, else the longest known word, curated roots first, so «ақын» is
+not «ақ-ын», «мемлекеттік» and «басшы» stay words of their own, «сауда» is not «сау-да».
+A key is written as the dictionary has the word: final consonants restored (кітаб →
+кітап), a dropped vowel put back (ерн-і → ерін). Verbs are keyed by their stem with a
+final ы/і dropped, so «оқы-ды» and «оқ-иды» meet. Without a lexicon the stemmer runs on
+its tables alone and keeps the shortest stem that passes the guards (a stem keeps
+`MIN_STEM` letters and a vowel).
 
-When the word list `data/kk_lexicon.txt` (from hunspell-kk) is present, it guides the
-choice among the peelings instead (see `KazakhStemmer._choose`): «сауда» is not «сау-да»,
-«бастады» is «баста-ды». Without it the stemmer runs on its tables alone.
+The root layer (`root`): the key with derivational suffixes peeled while what is left is
+a known word (мемлекеттік → мемлекет, жылғы → жыл), for ranking across derivation; never
+a bare fragment (ақын's root is ақын).
 
 `folded=True` runs the same tables with the Kazakh letters folded as on a Russian keyboard
 (ә→а, ғ→г, қ→к, ң→н, ө→о, ұ→у, ү→у, һ→х, і→и); harmony is only enforced where the folded
@@ -21,16 +30,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.text import suffixes as S
-
-try:  # the shared normaliser owns fold_kazakh once it lands
-    from indexer.text.normalize import fold_kazakh
-except ImportError:  # pragma: no cover - until indexer/text/normalize.py exists
-
-    def fold_kazakh(text: str) -> str:
-        """ә→а ғ→г қ→к ң→н ө→о ұ→у ү→у һ→х і→и, as typed on a Russian keyboard."""
-        return text.translate(S.FOLD)
-
+from indexer.text import lexicon as lexicon_mod
+from indexer.text import suffixes
+from indexer.text.lexicon import Lexicon
+from indexer.text.normalize import fold_kazakh
 
 _BACK, _FRONT, _NEUTRAL = 1, 2, 4
 
@@ -40,10 +43,10 @@ def _letter_classes(folded: bool) -> dict[str, int]:
     fold onto it. A letter whose class is not exactly back or front decides nothing."""
     classes: dict[str, int] = {}
     for letters, cls in (
-        (S.BACK_VOWELS, _BACK),
-        (S.FRONT_VOWELS, _FRONT),
-        (S.NEUTRAL_VOWELS, _NEUTRAL),
-        (S.UNDECIDED_VOWELS, _BACK | _FRONT),
+        (suffixes.BACK_VOWELS, _BACK),
+        (suffixes.FRONT_VOWELS, _FRONT),
+        (suffixes.NEUTRAL_VOWELS, _NEUTRAL),
+        (suffixes.UNDECIDED_VOWELS, _BACK | _FRONT),
     ):
         for ch in letters:
             key = fold_kazakh(ch) if folded else ch
@@ -57,17 +60,20 @@ def _expand_after(spec: str, fold: bool) -> frozenset[str] | None:
     for token in spec.split():
         if token == "*":
             return None
-        letters = {"V": S.VOWELS, "C": S.CONSONANTS, "X": S.VOICELESS, "Z": S.VOICED}.get(
-            token, token
-        )
+        letters = {
+            "V": suffixes.VOWELS,
+            "C": suffixes.CONSONANTS,
+            "X": suffixes.VOICELESS,
+            "Z": suffixes.VOICED,
+        }.get(token, token)
         out.update(letters)
     return frozenset(fold_kazakh(ch) for ch in out) if fold else frozenset(out)
 
 
 def _suffix_harmony(suffix: str) -> int:
-    if any(ch in S.BACK_VOWELS for ch in suffix):
+    if any(ch in suffixes.BACK_VOWELS for ch in suffix):
         return _BACK
-    if any(ch in S.FRONT_VOWELS for ch in suffix):
+    if any(ch in suffixes.FRONT_VOWELS for ch in suffix):
         return _FRONT
     return 0
 
@@ -83,12 +89,12 @@ class _Group:
         # lexicon-only row)
         table: dict[str, list[tuple[int, frozenset[str] | None, int, bool]]] = {}
         for row in spec["rows"]:
-            suffixes, after, _note = row[:3]
+            forms, after, _note = row[:3]
             options = row[3].split() if len(row) > 3 else []
             cond_after = _expand_after(after, folded)
             min_syl = 2 if "syl2" in options else 1
             lex = "lex" in options
-            for suf in suffixes.split():
+            for suf in forms.split():
                 key = fold_kazakh(suf) if folded else suf
                 harm = 0 if "free" in options else _suffix_harmony(suf)
                 table.setdefault(key, []).append((harm, cond_after, min_syl, lex))
@@ -99,73 +105,74 @@ class _Group:
 _Cand = tuple[str, tuple[str, ...], bool]
 
 
-def load_lexicon(path: Path | None = None) -> tuple[frozenset[str], frozenset[str]] | None:
-    """(nominal words, verb stems) from the word list (`S.LEXICON_FILE`), or None
-    when it is missing: the stemmer then runs on its tables alone."""
-    path = path or S.LEXICON_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return None
-    nouns: set[str] = set()
-    verbs: set[str] = set()
-    for line in text.split():
-        if line.endswith("-"):
-            verbs.add(line[:-1])
-        else:
-            nouns.add(line)
-    return frozenset(nouns), frozenset(verbs)
+def load_lexicon(path: Path | None = None) -> Lexicon | None:
+    """The shipped lexicon (`indexer.text.lexicon`) with the hunspell list at `path`, or
+    None when that list is missing: the stemmer then runs on its tables alone."""
+    return lexicon_mod.load(path or suffixes.LEXICON_FILE)
 
 
 class KazakhStemmer:
     """snowballstemmer-style interface: `stemWord(word)`, `stemWords(words)`.
 
-    `lexicon`: (nominal words, verb stems) that guide the choice among the peelings the
-    tables allow (see `_choose`); default: the shipped word list when it is present,
-    `False` for none."""
+    `lexicon`: the `Lexicon` that guides the choice among the peelings the tables allow
+    (see `_choose`); default: the shipped lexicon when it is present, `False` for none."""
 
     def __init__(
         self,
         folded: bool = False,
-        lexicon: tuple[Iterable[str], Iterable[str]] | None | bool = True,
+        lexicon: Lexicon | None | bool = True,
     ) -> None:
         self.folded = folded
-        fold = fold_kazakh if folded else (lambda s: s)
+        fold = fold_kazakh if folded else _same
+        self._fold = fold
         self._classes = _letter_classes(folded)
-        self._vowels = frozenset(fold(S.VOWELS))
-        self._consonants = frozenset(fold(S.CONSONANTS)) - self._vowels
-        self._groups = {name: _Group(name, spec, folded) for name, spec in S.GROUPS.items()}
-        self._outermost = S.OUTERMOST
-        self._roots = frozenset(fold(w) for w in S.ROOTS)
-        self._el_before = frozenset(fold(S.ELISION_BEFORE))
-        self._el_vowels = frozenset(fold(S.ELISION_VOWELS))
-        self._el_after = frozenset(fold(S.ELISION_AFTER))
-        self._repair = {fold(k): fold(v) for k, v in S.FINAL_REPAIR.items() if fold(k) != fold(v)}
+        self._vowels = frozenset(fold(suffixes.VOWELS))
+        self._consonants = frozenset(fold(suffixes.CONSONANTS)) - self._vowels
+        self._groups = {name: _Group(name, spec, folded) for name, spec in suffixes.GROUPS.items()}
+        self._outermost = suffixes.OUTERMOST
+        self._roots = frozenset(fold(w) for w in suffixes.ROOTS)
+        # Closed classes listed whole: particles and the pronouns' oblique forms.
+        self._particles = {
+            fold(k): fold(v) for k, v in {**suffixes.PARTICLES, **suffixes.PRONOUNS}.items()
+        }
+        self._el_before = frozenset(fold(suffixes.ELISION_BEFORE))
+        self._el_vowels = frozenset(fold(suffixes.ELISION_VOWELS))
+        self._el_after = frozenset(fold(suffixes.ELISION_AFTER))
+        self._repair = {
+            fold(k): fold(v) for k, v in suffixes.FINAL_REPAIR.items() if fold(k) != fold(v)
+        }
         self._final_iy = frozenset(fold("ыі"))
-        self._min = S.MIN_STEM
-        self._free_endings = tuple(fold(e) for e in S.HARMONY_FREE_ENDINGS)
-        self._short_open = frozenset(fold(S.SHORT_OPEN_VOWELS))
-        self._verbal = S.VERBAL_GROUPS
-        self._untrusting = S.VERBAL_GROUPS | {"NDERIV"}
+        self._min = suffixes.MIN_STEM
+        self._free_endings = tuple(fold(e) for e in suffixes.HARMONY_FREE_ENDINGS)
+        self._short_open = frozenset(fold(suffixes.SHORT_OPEN_VOWELS))
+        self._verbal = suffixes.VERBAL_GROUPS
+        self._agent = tuple(fold(e) for e in suffixes.AGENT_ENDINGS)
+        self._verb_making = frozenset({"VERB_DERIV", "VERBALISE"})
         # The word list is read and shaped on the first word stemmed, not at import.
         self._lexicon_source = lexicon
-        self._lexicon: tuple[frozenset[str], frozenset[str]] | None = None
+        self._lex: Lexicon | None = None
+        self._verbs: frozenset[str] = frozenset()
+        self._root_verb_keys: frozenset[str] = frozenset()
         self._lexicon_ready = not lexicon
+        self._trust: dict[str, bool] = {}
 
     def _load_lexicon(self) -> None:
-        lexicon = self._lexicon_source
-        if lexicon is True:
-            lexicon = _shipped_lexicon()
-        if lexicon:
-            fold = fold_kazakh if self.folded else (lambda s: s)
-            nouns, verbs = ({fold(w) for w in ws} for ws in lexicon)  # type: ignore[union-attr]
-            # Verb stems are also compared in the shape the driver writes stems (final
-            # ы/і dropped: оқы- → оқ). Nouns only where that shape is not a mere drop
-            # of the last vowel (орын → орн, кітап stays): the list holds inflected forms
-            # such as «жарияланады» whose shape «жарияланад» would pass as a noun.
-            verbs |= {self._finish(w) for w in verbs}
-            nouns |= {done for w in nouns if (done := self._finish(w)) != w[:-1]}
-            self._lexicon = (frozenset(nouns), frozenset(verbs))
+        source = self._lexicon_source
+        lex: Lexicon | None
+        if source is True:
+            lex = _shipped_lexicon()
+        elif isinstance(source, Lexicon):
+            lex = source
+        else:
+            lex = None
+        if lex is not None:
+            if self.folded:
+                lex = lex.mapped(fold_kazakh)
+            # Verb stems are also compared in the shape the driver writes them (final ы/і
+            # dropped, elided vowel left out): оқы- → оқ, қорық- → қорқ.
+            self._verbs = lex.verbs | {self._finish(v) for v in lex.verbs}
+            self._root_verb_keys = frozenset(self._finish(v) for v in lex.root_verbs)
+        self._lex = lex
         self._lexicon_ready = True
 
     @property
@@ -173,7 +180,7 @@ class KazakhStemmer:
         """Whether a word list guides this stemmer (False when it is missing)."""
         if not self._lexicon_ready:
             self._load_lexicon()
-        return self._lexicon is not None
+        return self._lex is not None
 
     # -- conditions -----------------------------------------------------------------
     def _harmony(self, stem: str) -> int:
@@ -237,7 +244,7 @@ class KazakhStemmer:
                             continue
                     if min_syl > 1 and self._syllables(stem) < min_syl:
                         continue
-                    if lex and self._lexicon is None:
+                    if lex and self._lex is None:
                         continue
                     inner = self._peel(stem, group.inward, memo)
                     if not group.needs_inward:
@@ -250,44 +257,169 @@ class KazakhStemmer:
         memo[key] = found
         return found
 
-    def _known(self, stem: str, group: str) -> bool:
-        """Is `stem` a lexicon word of the kind the innermost suffix `group` attaches to
-        (a verb under a tense or participle, a noun under a case ending)? "" = any."""
-        nouns, verbs = self._lexicon  # type: ignore[misc]
-        if group in self._verbal:
-            return stem in verbs
-        if group:
-            return stem in nouns
-        return stem in nouns or stem in verbs
+    # -- the lexicon ----------------------------------------------------------------
+    def _noun_key(self, stem: str) -> str | None:
+        """The dictionary word `stem` is a form of, as a noun: itself (ақын), with its
+        final consonant restored (кітаб → кітап) or its dropped vowel put back
+        (ерн → ерін, халқ → халық); the restored shapes first, as a Kazakh word does
+        not end so (the word lists hold a few such forms: есеб); None when the lexicon
+        knows none of them."""
+        nouns = self._lex.nouns  # type: ignore[union-attr]
+        repaired = self._repair.get(stem[-1])
+        whole = stem[:-1] + repaired if repaired else stem
+        if (
+            len(whole) >= 3
+            and whole[-1] in self._el_after
+            and whole[-2] in self._el_before
+            and whole[-3] in self._vowels
+        ):
+            vowel = "ы" if self._harmony(whole) == _BACK else "і"
+            full = whole[:-1] + self._fold(vowel) + whole[-1]
+            if full in nouns:
+                return full
+        if whole in nouns:
+            return whole
+        return stem if stem in nouns else None
+
+    def _verb_key(self, stem: str) -> str | None:
+        """The key of `stem` as a verb (final ы/і dropped: оқы-ды and оқ-иды meet at оқ),
+        or None when the lexicon knows no such verb."""
+        done = self._finish(stem)
+        return done if done in self._verbs or stem in self._verbs else None
+
+    def _trusted(self, word: str) -> bool:
+        """May `word`, a listed noun, stand as a dictionary word whole? Always for the
+        curated roots; a word of the hunspell list only when the tables cannot read it
+        as a form of a listed verb or of a curated root (that list also holds туғызып,
+        белгіленген, атым, қарны)."""
+        lex = self._lex
+        if lex is None or word not in lex.nouns:
+            return False
+        if word in lex.roots:
+            return True
+        hit = self._trust.get(word)
+        if hit is None:
+            hit = not any(
+                self._verb_key(stem) is not None
+                if self._verbal.intersection(path)
+                else self._noun_key(stem) in lex.roots
+                for stem, path, _lex in self._peel(word, self._outermost, {})
+            )
+            self._trust[word] = hit
+        return hit
+
+    def _key(self, stem: str, path: tuple[str, ...]) -> str | None:
+        """The dictionary word a reading leaves, by the kind the innermost suffix attaches
+        to (a verb under a tense, a noun under a case); None when the lexicon knows none."""
+        if path and path[-1] in self._verbal:
+            return self._verb_key(stem)
+        key = self._noun_key(stem)
+        if key is not None and (key in self._roots or self._trusted(key)):
+            return key
+        return None
 
     def _choose(self, word: str, cands: tuple[_Cand, ...]) -> str:
-        """Without a lexicon the shortest stem wins. With one, the shortest stem the
-        lexicon knows as the right kind of word for the suffix peeled last; rows marked
-        "lex" only count then; when it knows none, the shortest stem as before.
-        The word itself counts as known only when the tables cannot read it as a verb
-        form or a derivation: the word list also holds many inflected verb forms
-        (туғызып, белгіленген) that must not stop the peeling."""
-        finish = self._finish
-        if self._lexicon is not None:
-            best = best_done = None
-            trust_word = not any(self._untrusting.intersection(path) for _s, path, _l in cands)
-            for stem, path, _lex in ((word, (), False), *cands):
-                if best is not None and len(stem) >= len(best):
-                    continue
-                done = finish(stem)
-                if path:
-                    ok = self._known(done, path[-1]) or self._known(stem, path[-1])
-                else:
-                    ok = trust_word and (self._known(done, "") or self._known(stem, ""))
-                if ok:
-                    best, best_done = stem, done
-            if best_done is not None:
-                return best_done
-        best = word
-        for stem, _path, lex in cands:
-            if not lex and len(stem) < len(best):
-                best = stem
-        return finish(best)
+        """The key of `word`. With a lexicon: KazNLP's counted analysis of this very form
+        when it has one; else the best reading that leaves a dictionary word (see
+        `_best_reading`). Without a lexicon, or when it knows no reading, the shortest
+        stem the tables reach; rows marked "lex" only count with the lexicon."""
+        lex = self._lex
+        if lex is not None:
+            hit = lex.analyses.get(word)
+            # A listed agent noun in -ушы stands whole (жазушы "writer", not жаз-ушы),
+            # so that its own forms (жазушының) meet it.
+            if hit is not None and word.endswith(self._agent) and word in lex.roots:
+                hit = None
+            if hit is not None:
+                root, kind = hit
+                got = self._verb_key(root) if kind == "V" else self._noun_key(root)
+                return got or self._finish(root)
+            best = self._best_reading(word, cands, whole=self._trusted(word))
+            if best is not None:
+                return best
+        best_stem = word
+        for stem, path, lexrow in cands:
+            if lexrow or len(stem) >= len(best_stem):
+                continue
+            # With a lexicon, a verb it does not list is unlikely: a word it does not
+            # know is read as a noun (финалдық is not финал-ды-қ, "we finaled").
+            if lex is not None and self._verbal.intersection(path):
+                continue
+            best_stem = stem
+        return self._finish(best_stem)
+
+    def _best_reading(self, word: str, cands: tuple[_Cand, ...], whole: bool) -> str | None:
+        """The key of the best reading that leaves a dictionary word, ranked by (1) the
+        word's source: a curated root before a word only hunspell lists, (2) a reading by
+        the tables' own rows before one by a lexicon-only row, (3) LENGTH: a known word is
+        not cut to a shorter known word (ақын is not ақ + -ын). `whole`: the word itself
+        may stand as a noun. A verb's voice suffixes come off too when the verb under
+        them is listed (жасал-ды → жаса). None when the lexicon knows no reading."""
+        best: tuple[str, tuple[str, ...]] | None = None
+        best_key = ""
+        best_rank = (0, 0, 0)
+        if whole:
+            best, best_key = (word, ()), self._noun_key(word) or word
+            best_rank = (self._tier(best_key, ()), 1, len(word))
+        # The bare word as a verb stem (the imperative: жаса, оқы).
+        for stem, path, lexrow in ((word, ("FINITE",), False), *cands):
+            key = self._key(stem, path)
+            if key is None:
+                continue
+            rank = (self._tier(key, path), 0 if lexrow else 1, len(stem))
+            if rank > best_rank:
+                best, best_key, best_rank = (stem, path), key, rank
+        if best is None:
+            return None
+        return self._unvoiced(best, cands) or best_key
+
+    def stemKeys(self, word: str) -> tuple[str, ...]:  # noqa: N802 - named like stemWord
+        """The word's key, and a second key when the form has two readings the lexicon
+        vouches for: an inflected form of a listed word, and a listed word whole (алып:
+        ал + converb, or the noun алып "giant"). The likelier (`stemWord`) first."""
+        first = self.stemWord(word)
+        if self.folded:
+            word = fold_kazakh(word)
+        lex = self._lex
+        if lex is None or len(word) <= self._min or word in self._roots:
+            return (first,)
+        if word in self._particles:
+            return (first,)
+        # Only that way round: a word read whole is not also indexed under a shorter
+        # word it might be a form of (ақын is never also ақы + -н). Any listed word
+        # counts here, trusted or not (тұзды "salty" is listed; it reads as тұз + -ды).
+        if word in lex.nouns:
+            whole = self._noun_key(word) or word
+            if whole != first:
+                return (first, whole)
+        return (first,)
+
+    def _tier(self, key: str, path: tuple[str, ...]) -> int:
+        """2 for a word of the curated lists (KazNLP), 1 for one only hunspell lists
+        (both its nouns and its verbs hold inflected forms: берме-, қалма-)."""
+        lex = self._lex
+        if path and path[-1] in self._verbal:
+            curated = lex.root_verbs  # type: ignore[union-attr]
+            return 2 if key in curated or key in self._root_verb_keys else 1
+        return 2 if key in lex.roots else 1  # type: ignore[union-attr]
+
+    def _unvoiced(self, best: tuple[str, tuple[str, ...]], cands: tuple[_Cand, ...]) -> str | None:
+        """The shortest listed verb under the voice suffixes of a verbal reading."""
+        stem, path = best
+        if not path or path[-1] not in self._verbal:
+            return None
+        found = None
+        for other, opath, _lex in cands:
+            if (
+                len(other) < len(stem)
+                and len(opath) > len(path)
+                and opath[: len(path)] == path
+                and all(g == "VOICE" for g in opath[len(path) :])
+                and (key := self._verb_key(other)) is not None
+                and (found is None or len(key) < len(found))
+            ):
+                found = key
+        return found
 
     def _finish(self, stem: str) -> str:
         if stem in self._roots:
@@ -318,6 +450,9 @@ class KazakhStemmer:
     def stemWord(self, word: str) -> str:  # noqa: N802 - snowball's name
         if self.folded:
             word = fold_kazakh(word)
+        particle = self._particles.get(word)
+        if particle is not None:
+            return particle
         if len(word) <= self._min or word in self._roots:
             return word
         if not self._lexicon_ready:
@@ -327,9 +462,56 @@ class KazakhStemmer:
     def stemWords(self, words: Iterable[str]) -> list[str]:  # noqa: N802
         return [self.stemWord(w) for w in words]
 
+    def rootWord(self, key: str) -> str:  # noqa: N802 - named like stemWord
+        """The broad key of a word's key: derivational suffixes peeled while what is
+        left is a dictionary word (мемлекеттік → мемлекет, жылғы → жыл); the shortest
+        such word. Never a fragment: a noun left must be one the lexicon trusts whole
+        (of three letters at least unless curated), a verb one of the curated verbs; a
+        key with no such reading is its own root."""
+        if not self._lexicon_ready:
+            self._load_lexicon()
+        lex = self._lex
+        if lex is None or len(key) <= self._min or key in self._roots:
+            return key
+        best = key
+        loose = None
+        # Voice and verbalisers come off a verb only (ақын is not ақ- + reflexive -ын).
+        is_verb = key in self._verbs
+        for stem, path, _lex in self._peel(key, suffixes.ROOT_GROUPS, {}):
+            if len(stem) >= len(best) or (path[0] in self._verb_making and not is_verb):
+                continue
+            found = None
+            last = path[-1]
+            if last not in ("DERIV_VERB", "VERB_DERIV"):
+                noun = self._noun_key(stem)
+                if noun is not None and self._trusted(noun):
+                    found = noun if len(noun) > 2 or noun in lex.roots else None
+            if found is None and last != "VERBALISE":
+                verb = self._verb_key(stem)
+                found = verb if verb is not None and verb in self._verbs else None
+            if found is not None and len(found) < len(best):
+                best = found
+            elif found is None and self._loose_root(stem, path):
+                loose = stem if loose is None or len(stem) < len(loose) else loose
+        # A word the lexicon does not know (мейоз in мейоздық, a term of science) is the
+        # root when it keeps two syllables and five letters: no bare fragment is that long.
+        return best if best != key or loose is None else loose
+
+    def _loose_root(self, stem: str, path: tuple[str, ...]) -> bool:
+        return (
+            all(g == "DERIV" for g in path)
+            and len(stem) >= suffixes.LOOSE_ROOT_LETTERS
+            and self._syllables(stem) >= 2
+            and stem[-1] not in self._repair
+        )
+
+
+def _same(text: str) -> str:
+    return text
+
 
 @lru_cache(maxsize=1)
-def _shipped_lexicon() -> tuple[frozenset[str], frozenset[str]] | None:
+def _shipped_lexicon() -> Lexicon | None:
     return load_lexicon()
 
 
@@ -339,19 +521,27 @@ _FOLDED = KazakhStemmer(folded=True)
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Cached stem of one lower-cased, normalised Kazakh word."""
+    """The WORD key of one lower-cased, normalised Kazakh word: every inflected form of
+    a dictionary word shares it, different dictionary words do not (cached)."""
     return _STEMMER.stemWord(word)
 
 
 @lru_cache(maxsize=200_000)
+def stem_keys(word: str) -> tuple[str, ...]:
+    """The word keys of a form with two readings (сөзді: сөз, сөзді), likelier first;
+    one key for most words. `stem(word)` is always the first (cached)."""
+    return _STEMMER.stemKeys(word)
+
+
+@lru_cache(maxsize=200_000)
 def stem_folded(word: str) -> str:
-    """Cached stem of a word written without Kazakh letters (folded first)."""
+    """Cached word key of a word written without Kazakh letters (folded first)."""
     return _FOLDED.stemWord(word)
 
 
 @lru_cache(maxsize=200_000)
 def root(word: str) -> str:
-    """The broad key of a Kazakh word, for ranking across derivation: a known word
-    (мемлекет for мемлекеттік), never a bare fragment. Same as `stem` until the root layer
-    is built."""
-    return stem(word)
+    """The BROAD key of a Kazakh word, for ranking across derivation: a known word
+    (мемлекет for мемлекеттік), never a bare fragment (ақын's root is ақын, not ақ).
+    Equals `stem(word)` when the word has no derivation the lexicon vouches for."""
+    return _STEMMER.rootWord(stem(word))

@@ -5,7 +5,7 @@ How to read the tables
 A word is peeled from its end inwards. Every suffix belongs to one GROUP (a slot of
 Kazakh morphotactics: person, case, possessive, plural, ...). Each group says which groups
 may stand *inside* it (`inward`), i.e. may be peeled next. The driver tries every way of
-peeling that the tables allow and keeps the shortest stem that passes the guards.
+peeling that the tables allow; the driver chooses among them (see `stemmer._choose`).
 
 Each row is `(suffixes, after, note)`:
   * `suffixes`: the harmonic variants, space separated. A suffix with a back vowel
@@ -16,7 +16,10 @@ Each row is `(suffixes, after, note)`:
     stand before a consonant, * = anything,
     or literal letters.
   * optional 4th field: "free" = the suffix does not harmonise (-мен); "syl2" = the
-    stem left must keep two syllables (one-letter voice suffixes: жаса-л, not бі-л).
+    stem left must keep two syllables (one-letter voice suffixes: жаса-л, not бі-л);
+    "lex" = the row only counts when the lexicon knows the word it leaves (converb -а
+    onto a listed verb: бара, but not қала).
+The DERIV groups are the root layer's: the word layer never peels derivation.
 A group with `needs_inward` only counts when something inside it is peeled too
 (келді-м: the -м needs the past -ді). After peeling, the driver undoes б/г/ғ → п/к/қ,
 drops a final ы/і after a consonant and writes elided stems short (орын → орн).
@@ -80,6 +83,36 @@ Tried with the word list and rejected:
     also holds жылын, адамын; converb -а/-е onto a listed verb: қала, сала, ата, баға,
     жаза, кеме, түйе are verbs + -а too; preferring қара- over қар- under -ады: «ала-»
     (алау, flame) is listed as a verb, and алады must stay «ал».
+Issue #10, the word layer (R / P / F1, token purity, completeness; `izde eval stems`):
+  before                                               0.773 / 0.898 / 0.831, 0.842, 0.695
+  derivation out of the word layer (-лық, ordinal: the root layer's DERIV), the lexicon
+    as spine (longest known reading; KazNLP roots and analyses; verbs' causatives and
+    nouns' privative -сыз words of their own)          0.819 / 0.930 / 0.871, 0.874
+  lexicon-only rows: converb -а/-е/-й, 1sg/2sg possessive -м/-ым/-ң, aorist -ар,
+    intention -мақ, wish -ғысы, negative imperative -ма; curated roots before hunspell
+    entries, the tables' own rows before lexicon-only ones    0.884 / 0.946 / 0.914, 0.889
+  2sg polite -сыз only on verbs; unknown words read as nouns; particles да/де/та/те and
+    ма/ме/ба/бе/па/пе one word each, apart from the verb де-   0.885 / 0.956 / 0.919, 0.926
+  the bare word as a verb stem (жаса); voice peeled only under a verbal reading
+    (a bug had cut жыла-ды to жыл)                     0.890 / 0.963 / 0.925, 0.942, 0.829
+  + comparative -ырақ, elision nouns (ELISION_NOUNS, stems seen elided), restored
+    б/г/ғ first                                        0.889 / 0.963 / 0.925, 0.942, 0.828
+  final: + converb -и of ы/і verbs (оқи), intention -мақ only word-final
+                                                       0.891 / 0.963 / 0.926, 0.941, 0.829
+    by source: news+encyclopedia 0.960/0.990/0.974, kdt 0.887/0.969/0.926,
+    other 0.916/0.973/0.943; without KazNLP's analysed forms 0.837 / 0.967 / 0.897, 0.946;
+    random halves of dev (5 draws): P 0.952-0.963, F1 0.921-0.934, purity 0.955-0.957;
+    folded mode 0.874 / 0.951 / 0.911, purity 0.932
+The root layer (DERIV, DERIV_VERB, VERB_DERIV, VERBALISE; `stemmer.rootWord`), checked with a
+  plain BM25 over KazQAD dev (title+text, one process, not izde's ranker; nDCG@10): the
+  stemmer before #10 alone 0.583; the word layer alone 0.569; + root field at weight 0.75
+  0.578; + unlisted roots of 5+ letters (мейоз-дық) 0.579; + voice, verbalisers, -у/-ым
+  nouns back to their verb (only from a verb key: ақын is not ақ- + -ын) 0.584 at weight
+  1.0. Action nouns in -ыс back to a verb lifted it to 0.591 but cut дағдарыс, жұмыс to
+  fragments: rejected.
+Tried and rejected: every hunspell verb as curated (its verbs hold берме-, қалма-): R -0.017;
+  the aorist -р after vowels (топта-р-дан beat топ-тар-дан): R -0.01; a curated root
+  standing whole against KazNLP's analysis of the form (жазушы): R -0.024.
 """
 
 from __future__ import annotations
@@ -103,8 +136,6 @@ VOICED = "жзйлмнңру"
 # Every consonant letter: before a vowel-initial suffix a stem may end in б г ғ д (кітаб-ы).
 CONSONANTS = VOICELESS + VOICED + "бвгғдһ"
 
-# Russian-keyboard spelling of the Kazakh letters (folded mode).
-FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
 
 MIN_STEM = 2  # letters a stem keeps; it must also keep a vowel
 # A two-letter stem of consonant + vowel is only a root when the vowel is one of these
@@ -117,7 +148,7 @@ SHORT_OPEN_VOWELS = "еуи"
 GROUPS: dict[str, dict] = {
     # Personal endings of verbs and predicative endings of nouns («үйдемін», «баласың»).
     "PERSON": {
-        "inward": ("CASE", "POSS", "PLURAL", "NDERIV", "PARTICIPLE", "FINITE", "PRESENT"),
+        "inward": ("CASE", "POSS", "PLURAL", "PARTICIPLE", "FINITE", "PRESENT"),
         "rows": [
             ("мын мін", "V Z", "1sg: I am / I do"),
             ("бын бін", "ж з", "1sg after ж з"),
@@ -126,7 +157,6 @@ GROUPS: dict[str, dict] = {
             ("быз біз", "ж з", "1pl after ж з"),
             ("пыз піз", "X", "1pl after voiceless"),
             ("сың сің", "*", "2sg"),
-            ("сыз сіз", "*", "2sg polite"),
             ("сыңдар сіңдер сыздар сіздер", "*", "2pl"),
             ("сын сін", "C", "imperative 3rd: барсын (after vowels it is -сы-н)"),
             ("ыңыз іңіз ыңдар іңдер", "C", "imperative polite / plural"),
@@ -135,6 +165,15 @@ GROUPS: dict[str, dict] = {
             ("шы ші", "*", "softened imperative: айтшы"),
             ("дыр дір", "V Z", "copula of probability: адамдыр"),
             ("тыр тір", "X", "copula after voiceless"),
+        ],
+    },
+    # 2sg polite, only on a verb form (келесіз, білгенсіз): on a noun -сыз is the
+    # privative that makes a word of its own (тілсіз, жансыз, үздіксіз).
+    "PERSON_POLITE": {
+        "inward": ("PARTICIPLE", "FINITE", "PRESENT"),
+        "needs_inward": True,
+        "rows": [
+            ("сыз сіз", "*", "2sg polite: барасыз"),
         ],
     },
     # Short personal endings, only on the past -ды or the conditional -са: келді-м.
@@ -158,7 +197,7 @@ GROUPS: dict[str, dict] = {
     },
     # Case endings, plus similative -дай, equative -ша and the attributive -дағы / -ғы.
     "CASE": {
-        "inward": ("POSS", "PLURAL", "NDERIV", "PARTICIPLE"),
+        "inward": ("POSS", "PLURAL", "PARTICIPLE"),
         "rows": [
             ("ның нің", "V м н ң", "genitive after vowels and nasals"),
             ("дың дің", "р й у л ж з", "genitive after other voiced"),
@@ -172,6 +211,7 @@ GROUPS: dict[str, dict] = {
             ("на не", "ы і", "dative after the 3rd possessive: басына"),
             ("да де", "V Z", "locative"),
             ("та те", "X", "locative after voiceless"),
+            ("а е", "м ң", "dative after the 1st/2nd possessive: басыма, еліңе", "lex"),
             ("нда нде", "ы і", "locative after the 3rd possessive"),
             ("дан ден", "V Z", "ablative"),
             ("нан нен", "м н ң ы і", "ablative after nasals and the 3rd possessive"),
@@ -181,13 +221,15 @@ GROUPS: dict[str, dict] = {
             ("дай дей", "V Z", "similative: қасқырдай"),
             ("тай тей", "X", "similative after voiceless"),
             ("ндай ндей", "ы і", "similative after the possessive: өзіндей"),
+            ("ырақ ірек", "C", "comparative: жақынырақ; onto a listed word", "lex"),
+            ("рақ рек", "V", "comparative after vowels: кішірек; onto a listed word", "lex"),
             ("дағы дегі", "V Z", "attributive locative: елдегі"),
             ("тағы тегі", "X", "attributive locative after voiceless"),
             ("ндағы ндегі", "ы і", "attributive locative after the possessive"),
         ],
     },
     "POSS": {
-        "inward": ("PLURAL", "NDERIV", "PARTICIPLE"),
+        "inward": ("PLURAL", "PARTICIPLE"),
         "rows": [
             ("ың ің", "C", "2sg"),
             ("ыңыз іңіз", "C", "2sg polite"),
@@ -196,26 +238,20 @@ GROUPS: dict[str, dict] = {
             ("ңдар ңдер ңыздар ңіздер", "V", "2pl after vowels"),
             ("ы і", "C", "3rd"),
             ("сы сі", "а ә е о ө ұ ү у и ю я", "3rd after vowels (not ы і: жұмыс-ы)"),
+            ("сы сі", "ы і", "3rd after ы і: жылқысы; only onto a listed word", "lex"),
             ("ымыз іміз", "C", "1pl"),
             ("мыз міз", "V", "1pl after vowels"),
+            ("м", "V", "1sg after vowels: балам; only onto a listed word (not адам)", "lex"),
+            ("ым ім", "C", "1sg: қолым; only onto a listed word (not білім, тізім)", "lex"),
+            ("ң", "V", "2sg after vowels: балаң; only onto a listed word (not жаң-а)", "lex"),
         ],
     },
     "PLURAL": {
-        "inward": ("NDERIV", "PARTICIPLE"),
+        "inward": ("PARTICIPLE",),
         "rows": [
             ("лар лер", "V р й у", "after vowels and р й у"),
             ("дар дер", "Z", "after voiced consonants"),
             ("тар тер", "X", "after voiceless"),
-        ],
-    },
-    # Derivational suffixes of nouns and adjectives that keep the root's meaning.
-    "NDERIV": {
-        "inward": ("PARTICIPLE",),
-        "rows": [
-            ("лық лік", "V р й у", "abstract noun: жақсылық"),
-            ("дық дік", "Z", "abstract noun after voiced"),
-            ("тық тік", "X", "abstract noun after voiceless"),
-            ("ыншы інші ншы нші", "*", "ordinal: бірінші, екінші"),
         ],
     },
     # Verb forms that behave like nouns: participles, verbal nouns.
@@ -228,6 +264,9 @@ GROUPS: dict[str, dict] = {
             ("йтын йтін", "V", "habitual participle after vowels"),
             ("у", "*", "verbal noun: алу, оқу"),
             ("ушы уші", "*", "agent: айтушы"),
+            ("ар ер", "C", "aorist participle: барар; only onto a listed verb", "lex"),
+            ("ғысы гісі ғым гім ғың гің ғымыз гіміз", "V Z", "wish: барғым келеді", "lex"),
+            ("қысы кісі қым кім қың кің қымыз кіміз", "X", "wish after voiceless", "lex"),
             ("мас мес", "V р й у л", "negative aorist: алмас"),
             ("бас бес", "ж з м н ң", "negative aorist after ж з and nasals"),
             ("пас пес", "X", "negative aorist after voiceless"),
@@ -243,6 +282,12 @@ GROUPS: dict[str, dict] = {
             ("йды йді", "V", "present 3rd after vowels: ойлайды"),
             ("иды иді", "C", "present 3rd of ы/і verbs: оқиды"),
             ("ып іп", "C", "perfect converb: алып"),
+            ("а е", "C", "converb: бара, келе; only onto a listed verb (not қала)", "lex"),
+            ("й", "V", "converb after vowels: ойнай; only onto a listed verb", "lex"),
+            ("и", "C", "converb of ы/і verbs (ы/і + й): оқи, ести; onto a listed verb", "lex"),
+            ("мақ мек", "V р й у л", "intention: білмек; onto a listed verb", "lex"),
+            ("бақ бек", "ж з м н ң", "intention after ж з and nasals", "lex"),
+            ("пақ пек", "X", "intention after voiceless", "lex"),
             (
                 "п",
                 "V",
@@ -269,6 +314,67 @@ GROUPS: dict[str, dict] = {
             ("й", "V", "present after vowels"),
         ],
     },
+    # Negative imperative at the end of a word: берме, қорықпа. Onto a listed verb only
+    # (not the nouns көрме, сурет-ше).
+    "NEG_IMP": {
+        "inward": ("VOICE",),
+        "rows": [
+            ("ма ме", "V р й у л", "do not: берме", "lex"),
+            ("ба бе", "ж з м н ң", "do not, after ж з and nasals", "lex"),
+            ("па пе", "X", "do not, after voiceless: қорықпа", "lex"),
+        ],
+    },
+    # Derivation: the ROOT layer only (`stemmer.root`). These make new dictionary words
+    # (мемлекеттік, басшы, сыртқы, тұзды), so the word layer keeps them; the root layer
+    # peels them from a word's key while what is left is a known word.
+    "DERIV": {
+        "inward": ("DERIV", "DERIV_VERB"),
+        "rows": [
+            ("лық лік", "V р й у", "abstract noun / adjective: партиялық"),
+            ("дық дік", "Z", "after voiced: қазақстандық"),
+            ("тық тік", "X", "after voiceless: мемлекеттік"),
+            ("шы ші", "*", "agent: басшы"),
+            ("шыл шіл", "*", "inclined to: ұлтшыл"),
+            ("ғы гі", "V Z", "attributive: жылғы"),
+            ("қы кі", "X", "attributive after voiceless: сыртқы"),
+            ("лы лі", "V р й у", "having: ақылды, білімді"),
+            ("ды ді", "Z", "having, after voiced"),
+            ("ты ті", "X", "having, after voiceless: тұзды → тұз"),
+            ("сыз сіз", "*", "without: жансыз"),
+            ("ыншы інші ншы нші", "*", "ordinal: бірінші, екінші"),
+        ],
+    },
+    # Nouns made from verbs, and verbs made from verbs (voice) or from nouns: the root
+    # layer takes them back to a listed verb (DERIV_VERB) or noun (the verbalisers).
+    "DERIV_VERB": {
+        "inward": ("VERB_DERIV", "VERBALISE"),
+        "rows": [
+            ("у", "*", "verbal noun: басқару → басқар, тұтынушы → тұтыну → тұтын"),
+            ("ым ім", "C", "result noun: білім → біл"),
+        ],
+    },
+    "VERB_DERIV": {
+        "inward": ("VERB_DERIV", "VERBALISE"),
+        "rows": [
+            ("тыр тір дыр дір", "*", "causative: келтір → кел"),
+            ("ғыз гіз", "V Z", "causative: жүргіз → жүр"),
+            ("қыз кіз", "X", "causative after voiceless: өткіз → өт"),
+            ("т", "V", "causative after vowels: оқыт → оқы", "syl2"),
+            ("ыс іс", "C", "reciprocal: айтыс → айт"),
+            ("ын ін", "C", "reflexive: көрін → көр"),
+        ],
+    },
+    "VERBALISE": {
+        "inward": (),
+        "rows": [
+            ("ла ле", "V р й у", "verb from a noun: ойла → ой"),
+            ("да де", "Z", "verb from a noun after voiced"),
+            ("та те", "X", "verb from a noun after voiceless: баста → бас"),
+            ("лан лен", "V р й у", "verb from a noun: жоспарлан → жоспар"),
+            ("дан ден", "Z", "verb from a noun after voiced"),
+            ("тан тен", "X", "verb from a noun after voiceless"),
+        ],
+    },
     "NEG": {
         "inward": ("VOICE",),
         "rows": [
@@ -290,27 +396,95 @@ GROUPS: dict[str, dict] = {
 # Groups whose suffixes attach to verbs: a stem they leave must be a verb of the lexicon
 # for the lexicon to vouch for it; the other groups leave nouns (and adjectives).
 VERBAL_GROUPS = frozenset(
-    {"FINITE", "PARTICIPLE", "PRESENT", "NEG", "VOICE", "PAST_COND", "PERSON_SHORT"}
+    {"FINITE", "PARTICIPLE", "PRESENT", "NEG", "NEG_IMP", "VOICE", "PAST_COND", "PERSON_SHORT"}
 )
 
 # Groups that may end a word (peeled first).
 OUTERMOST: tuple[str, ...] = (
     "PERSON",
+    "PERSON_POLITE",
     "PERSON_SHORT",
     "CASE",
     "POSS",
     "PLURAL",
-    "NDERIV",
     "PARTICIPLE",
     "FINITE",
+    "NEG_IMP",
 )
+# A root the lexicon does not know must keep this many letters (and two syllables).
+LOOSE_ROOT_LETTERS = 5
+# The root layer's groups: derivation, peeled from a word's key.
+ROOT_GROUPS: tuple[str, ...] = ("DERIV", "DERIV_VERB", "VERB_DERIV", "VERBALISE")
 
 # Words that look suffixed but are not: they are never peeled further, whether they are
 # the whole word or what is left of it («қазақстан-да» stops at «қазақстан»). талап,
-# тарап, атырап, себеп: nouns that read as converbs of тала-, тара-, атыра-, себе-.
+# тарап, атырап, себеп: nouns that read as converbs of тала-, тара-, атыра-, себе-;
+# немесе "or", not не + -ме-се.
 ROOTS: frozenset[str] = frozenset(
-    ["қазақстан", "өзбекстан", "қырғызстан", "тәжікстан", "түрікменстан", "ауғанстан", "пәкістан", "үндістан", "татарстан", "дағыстан", "өзге", "басқа", "бірге", "кейін", "дейін", "шейін", "сайын", "бойынша", "туралы", "арқылы", "қарай", "бүгін", "қандай", "мұндай", "сондай", "осындай", "ондай", "теңге", "талап", "тарап", "атырап", "себеп"]
+    [
+        "қазақстан",
+        "өзбекстан",
+        "қырғызстан",
+        "тәжікстан",
+        "түрікменстан",
+        "ауғанстан",
+        "пәкістан",
+        "үндістан",
+        "татарстан",
+        "дағыстан",
+        "өзге",
+        "басқа",
+        "бірге",
+        "кейін",
+        "дейін",
+        "шейін",
+        "сайын",
+        "бойынша",
+        "туралы",
+        "арқылы",
+        "қарай",
+        "бүгін",
+        "қандай",
+        "мұндай",
+        "сондай",
+        "осындай",
+        "ондай",
+        "теңге",
+        "талап",
+        "тарап",
+        "атырап",
+        "себеп",
+        "немесе",
+    ]
 )
+
+# Particles written apart, each a closed set of variants by harmony and the sound before
+# it: one word each, and not the verb де- or a noun. (да/де/та/те "too, and"; the
+# question particle ма/ме/ба/бе/па/пе; ғана/қана "only".)
+PARTICLES: dict[str, str] = {
+    **dict.fromkeys(["да", "де", "та", "те"], "да"),
+    **dict.fromkeys(["ма", "ме", "ба", "бе", "па", "пе"], "ма"),
+    **dict.fromkeys(["ғана", "қана"], "ғана"),
+}
+
+# Personal and demonstrative pronouns change their stem in the oblique cases (мен → маған,
+# ол → оның, бұл → мұның): the closed paradigms are listed whole, so that оның is not the
+# numeral он and маған is not the particle ма. Plural forms (олар, бұлар) are the tables'.
+PRONOUNS: dict[str, str] = {
+    form: lemma
+    for lemma, forms in {
+        "мен": "менің мені маған менде менен менімен",
+        "сен": "сенің сені саған сенде сенен сенімен",
+        "ол": "оның оны оған онда одан онымен оныкі",
+        "бұл": "мұның мұны бұған мұнда бұдан мұнымен мұныкі",
+        "сол": "соның соны соған сонда содан сонымен",
+        "осы": "осының осыны осыған осында осыдан осымен",
+    }.items()
+    for form in forms.split()
+}
+
+# Agent nouns from verbs (жазушы "writer", оқушы "pupil"): a listed one is a word whole.
+AGENT_ENDINGS = ("ушы", "уші")
 
 # Final-consonant alternations undone on every stem: кітаб(ы) → кітап, жүрег(і) → жүрек,
 # құлағ(ы) → құлақ. Native Kazakh words never end in б, г, ғ.
@@ -322,6 +496,33 @@ FINAL_REPAIR = {"б": "п", "г": "к", "ғ": "қ"}
 ELISION_BEFORE = "рлйу"  # the consonant before the dropped vowel
 ELISION_VOWELS = "ыі"
 ELISION_AFTER = "нзқкп"  # the final consonant after it
+# Nouns whose narrow vowel drops before a possessive, as the grammars list them (body
+# parts and a few others). They are words whole, not ер + -і-н; the word lists add the
+# others their texts show (a stem seen as «орн-ы»).
+ELISION_NOUNS: frozenset[str] = frozenset(
+    [
+        "ауыз",
+        "мұрын",
+        "ерін",
+        "қарын",
+        "мойын",
+        "қойын",
+        "орын",
+        "халық",
+        "ерік",
+        "әріп",
+        "ырық",
+        "көрік",
+        "бөрік",
+        "құлық",
+        "сұрық",
+        "ғұрып",
+        "дәріп",
+        "парық",
+        "нарық",
+        "тұрық",
+    ]
+)
 
 # A stem ending in one of these takes suffixes of either harmony: к/г (front consonants)
 # after a back vowel in loans (банк-тің, парк-те); Russian surnames in -ев (Тоқаев-тың).

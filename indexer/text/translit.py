@@ -1,18 +1,22 @@
-"""Kazakh written in Latin letters, read back as Cyrillic (for queries).
+"""Kazakh written in Latin letters, read back as Cyrillic (for the analysis of Latin-script
+paragraphs and for queries).
 
-Two spellings are understood, in one pass:
+Three spellings are understood:
 
 - the official Latin alphabet of 2021: ä→ә, ğ→ғ, q→қ, ñ→ң, ö→ө, ū→ұ, ü→ү, ı→і, ş→ш,
-  ç→ч, j→ж, y→ы, u→у, v→в, h→х, i→и (й after a vowel: "bai"→"бай"); e.g.
-  dağdarys→дағдарыс, qoğam→қоғам, täuelsızdık→тәуелсіздік;
+  ç→ч, j→ж, y→ы, u→у, v→в, h→х, ia→я, iu→ю, i→и (й after a vowel: "bai"→"бай"); e.g.
+  dağdarys→дағдарыс, qoğam→қоғам, täuelsızdık→тәуелсіздік. The acute letters of the 2018
+  draft are read the same way (á→ә, ǵ→ғ, ń→ң, ó→ө, ú→ү, ý→у);
 - informal ASCII ("as typed on an English keyboard"): sh→ш, ch→ч, zh→ж, kh→х, ya→я, yu→ю,
-  yo→ё, shch→щ, w→у, x→х, c→с; e.g. dagdarys→дагдарыс,
-  kogam→когам, zhol→жол. Such a reading has no Kazakh letters, so a search helper looks it
-  up in the folded field.
+  yo→ё, shch→щ, w→у, x→х, c→с; e.g. dagdarys→дагдарыс, kogam→когам, zhol→жол. Such a reading
+  has no Kazakh letters; it meets the Cyrillic word in the folded field;
+- the apostrophe alphabet of 2017 (`scheme="2017"`): a'→ә, g'→ғ, n'→ң, o'→ө, u'→ү, y'→у,
+  s'→ш, c'→ч, i'→и/й, with plain u→ұ, y→ы, i→і; e.g. s'ekara→шекара, qazaqstannyn'→
+  қазақстанның. Which alphabet a paragraph uses is `indexer.text.lang.latin_scheme`.
 
 h is read as х (the commoner letter; һ is rare outside Arabic loans such as «қаһар»).
 `latin_to_cyrillic` returns None when the word is not all Latin letters (it has Cyrillic,
-digits or other scripts) so the caller knows there is nothing to add.
+digits or other scripts) so the caller knows there is nothing to read.
 """
 
 from __future__ import annotations
@@ -20,24 +24,24 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_VOWELS = set("aäeoöuūüyıéáóúý")  # not i: "tiis" is тиіс, not тийс
+from indexer.text.normalize import APOSTROPHES
 
-# Longest first: the tokenizer below tries these in order at each position.
-_MULTI = {
+__all__ = ["latin_to_cyrillic", "looks_latin", "SCHEMES"]
+
+#: The Latin alphabets `latin_to_cyrillic` reads.
+SCHEMES = ("2021", "2017")
+
+# Readings of letters and digraphs shared by every scheme; each scheme adds its own below.
+_COMMON = {
     "shch": "щ",
     "sh": "ш",
     "ch": "ч",
     "zh": "ж",
     "kh": "х",
-    "ya": "я",
-    "yu": "ю",
-    "yo": "ё",
-}
-_SINGLE = {
     "a": "а",
     "ä": "ә",
+    "á": "ә",
     "b": "б",
-    "c": "с",
     "ç": "ч",
     "d": "д",
     "e": "е",
@@ -45,6 +49,7 @@ _SINGLE = {
     "f": "ф",
     "g": "г",
     "ğ": "ғ",
+    "ǵ": "ғ",
     "h": "х",
     "ı": "і",
     "j": "ж",
@@ -53,62 +58,91 @@ _SINGLE = {
     "m": "м",
     "n": "н",
     "ñ": "ң",
+    "ń": "ң",
     "o": "о",
     "ö": "ө",
+    "ó": "ө",
     "p": "п",
     "q": "қ",
     "r": "р",
     "s": "с",
     "ş": "ш",
     "t": "т",
-    "u": "у",
     "ū": "ұ",
     "ü": "ү",
+    "ú": "ү",
     "v": "в",
     "w": "у",
     "x": "х",
-    "y": "ы",
-    "z": "з",
-    # Letters of the 2017/2018 drafts and Turkish-style keyboards, read the same way.
     "ý": "у",
-    "ú": "ұ",
-    "á": "ә",
-    "ó": "ө",
-    "ń": "ң",
-    "ǵ": "ғ",
-    "ş": "ш",
+    "z": "з",
 }
-_PIECE_RE = re.compile("shch|sh|ch|zh|kh|ya|yu|yo|.", re.DOTALL)
-_LETTERS = set(_SINGLE) | {"i"}
+_READINGS = {
+    "2021": {
+        **_COMMON,
+        "ia": "я",  # the 2021 alphabet writes я, ю as ia, iu (partiia, absoliut)
+        "iu": "ю",
+        "ya": "я",
+        "yu": "ю",
+        "yo": "ё",
+        "c": "с",
+        "u": "у",
+        "y": "ы",
+        "i": "и",
+    },
+    "2017": {
+        **_COMMON,
+        "a'": "ә",
+        "g'": "ғ",
+        "n'": "ң",
+        "o'": "ө",
+        "u'": "ү",
+        "y'": "у",
+        "s'": "ш",
+        "c'": "ч",
+        "i'": "и",
+        "c": "ц",
+        "u": "ұ",
+        "y": "ы",
+        "i": "і",
+    },
+}
+# Longest first: the pattern tries these in order at each position.
+_PIECE_RES = {
+    scheme: re.compile(
+        "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True) if len(k) > 1) + "|.",
+        re.DOTALL,
+    )
+    for scheme, table in _READINGS.items()
+}
+# The letter that is и or й: "i" in 2021, "i'" in 2017. After a vowel it is й ("bai" ->
+# бай, "keiın" -> кейін, "boiynşa" -> бойынша); after a consonant и ("tiis" -> тиіс).
+_GLIDE = {"2021": "i", "2017": "i'"}
+_CYR_VOWELS = frozenset("аәеоөұүыіуэ")
+_APOS_TABLE = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+_LETTERS = frozenset(c for table in _READINGS.values() for c in table if len(c) == 1)
 
 
-@lru_cache(maxsize=20_000)
-def latin_to_cyrillic(word: str) -> str | None:
+@lru_cache(maxsize=50_000)
+def latin_to_cyrillic(word: str, scheme: str = "2021") -> str | None:
     """The Cyrillic reading of a Kazakh word typed in Latin letters, lower-cased; None when
-    `word` has anything but Latin letters (an apostrophe or hyphen inside is allowed)."""
-    w = word.strip().replace("İ", "i").lower()
+    `word` has anything but Latin letters (an apostrophe or hyphen inside is allowed).
+
+    >>> latin_to_cyrillic("Dağdarystan"), latin_to_cyrillic("s'ekara", "2017")
+    ('дағдарыстан', 'шекара')
+    """
+    w = word.strip().replace("İ", "i").lower().translate(_APOS_TABLE)
     if not w or not any(c.isalpha() for c in w):
         return None
-    if any(c not in _LETTERS and c not in "'’-" for c in w):
+    if any(c not in _LETTERS and c not in "'-" for c in w):
         return None
-    out: list[str] = []
-    pieces = _PIECE_RE.findall(w)
+    table = _READINGS[scheme]
+    glide = _GLIDE[scheme]
+    pieces = _PIECE_RES[scheme].findall(w)
+    out = [table.get(p, "" if p == "'" else p) for p in pieces]
     for k, p in enumerate(pieces):
-        if p in _MULTI:
-            out.append(_MULTI[p])
-        elif p == "i":
-            prev = pieces[k - 1] if k else ""
-            nxt = pieces[k + 1] if k + 1 < len(pieces) else ""
-            # After a vowel and not before one, i is the glide й ("bai", "qoi", "aityp").
-            out.append(
-                "й" if prev and prev[-1] in _VOWELS and not (nxt and nxt[0] in _VOWELS) else "и"
-            )
-        elif p in _SINGLE:
-            out.append(_SINGLE[p])
-        elif p in "'’":
-            continue
-        else:
-            out.append(p)
+        if p == glide and k and out[k - 1][-1:] in _CYR_VOWELS:
+            out[k] = "й"
     return "".join(out)
 
 

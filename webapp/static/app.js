@@ -1,5 +1,6 @@
 /* izde: small conveniences on top of pages that work without JavaScript:
-   on-screen Kazakh letter keys that type at the caret, and copy buttons for citations. */
+   on-screen Kazakh letter keys that type at the caret, copy buttons for citations, and
+   search as you type with word completions. */
 (function () {
   "use strict";
 
@@ -81,16 +82,20 @@
   function setupCopy(button) {
     var source = document.getElementById(button.getAttribute("data-copy"));
     if (!source) { return; }
+    // "Copy quote with citation": the paragraph's text, a blank line, then the citation.
+    var quote = button.getAttribute("data-quote");
+    var quoted = quote ? document.getElementById(quote) : null;
     var box = button.closest(".cite-body") || button.parentElement;
     var status = box ? box.querySelector(".copy-status") : null;
     function say(message) { if (status) { status.textContent = message; } }
     button.addEventListener("click", function () {
       var text = source.textContent;
-      var done = function () { say(button.getAttribute("data-done")); };
+      if (quoted) { text = "«" + quoted.textContent.trim() + "»\n\n" + text; }
+      var done = function () { say(document.body.getAttribute("data-copied")); };
       var failed = function () {
         if (fallbackCopy(text)) { done(); return; }
         selectText(source);
-        say(button.getAttribute("data-failed"));
+        say(document.body.getAttribute("data-copy-failed"));
       };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(text).then(done, failed);
@@ -101,9 +106,170 @@
     button.hidden = false;
   }
 
+  // -- search as you type -----------------------------------------------------------------
+  // The plain form still submits as before. With JavaScript, results of the page /search
+  // replace <main> while typing (debounced; a newer keystroke aborts the older request),
+  // and the word being typed is completed from the index (/api/complete).
+
+  var DELAY = 250;
+
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, ms);
+    };
+  }
+
+  function latest() {
+    // A fetch that a later call aborts; resolves to null when superseded.
+    var controller = null;
+    return function (url) {
+      if (controller) { controller.abort(); }
+      controller = new AbortController();
+      var mine = controller;
+      return fetch(url, { signal: mine.signal, credentials: "same-origin" })
+        .then(function (r) { return r.ok || r.status === 400 ? r : null; })
+        .catch(function () { return null; })
+        .then(function (r) { return mine === controller ? r : null; });
+    };
+  }
+
+  function setupLive(input) {
+    var main = document.getElementById("main");
+    var form = input.form;
+    var liveUrl = input.getAttribute("data-live");
+    var completeUrl = input.getAttribute("data-complete");
+    if (!main || !form || !window.fetch || !window.AbortController || !window.DOMParser) { return; }
+    var getPage = latest();
+    var getWords = latest();
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    form.appendChild(status);
+
+    var list = document.createElement("ul");
+    list.id = "q-suggest";
+    list.className = "suggest";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", input.getAttribute("data-suggest-label") || "");
+    list.hidden = true;
+    input.parentNode.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    var active = -1;
+
+    function params() {
+      var data = new FormData(form);
+      var out = new URLSearchParams();
+      data.forEach(function (value, key) { if (value) { out.append(key, value); } });
+      return out.toString();
+    }
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function mark(i) {
+      var items = list.querySelectorAll("[role=option]");
+      items.forEach(function (li, k) { li.setAttribute("aria-selected", k === i ? "true" : "false"); });
+      active = i;
+      if (i >= 0 && items[i]) { input.setAttribute("aria-activedescendant", items[i].id); }
+      else { input.removeAttribute("aria-activedescendant"); }
+    }
+
+    function choose(word) {
+      var value = input.value;
+      var m = /(\S*)$/.exec(value);
+      var head = value.slice(0, value.length - m[1].length);
+      var lead = /^[-=«"“(]*/.exec(m[1])[0];
+      input.value = head + lead + word;
+      close();
+      input.focus();
+      if (live) { refresh(); }
+    }
+
+    function show(words) {
+      close();
+      if (!words.length) { return; }
+      words.forEach(function (w, k) {
+        var li = document.createElement("li");
+        li.id = "q-suggest-" + k;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("lang", "kk");
+        li.textContent = w.word;
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); });
+        li.addEventListener("click", function () { choose(w.word); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+
+    function refresh() {
+      var q = input.value.trim();
+      if (q.length < 2) { return; }
+      var query = params();
+      getPage(liveUrl + "?" + query).then(function (r) {
+        return r ? r.text() : null;
+      }).then(function (html) {
+        if (html === null || input.value.trim() !== q) { return; }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("main");
+        if (!fresh) { return; }
+        main.replaceChildren.apply(main, Array.from(fresh.childNodes));
+        document.title = doc.title;
+        history.replaceState(null, "", liveUrl + "?" + query);
+        var count = main.querySelector(".count");
+        status.textContent = count ? count.textContent.replace(/\s+/g, " ").trim() : "";
+        enhance(main);
+      });
+    }
+
+    var suggest = debounce(function () {
+      var m = /(\S*)$/.exec(input.value);
+      if (!m || m[1].length < 2) { close(); return; }
+      getWords(completeUrl + "?q=" + encodeURIComponent(m[1])).then(function (r) {
+        return r ? r.json() : null;
+      }).then(function (data) {
+        if (data && document.activeElement === input) { show(data.completions || []); }
+      });
+    }, DELAY);
+
+    // Results replace the page only on the search page; elsewhere (a document) typing
+    // completes words and the form is submitted as usual.
+    var live = document.body.classList.contains("page-search");
+    var later = debounce(refresh, DELAY);
+    input.addEventListener("input", function () { suggest(); if (live) { later(); } });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    input.addEventListener("keydown", function (event) {
+      var items = list.querySelectorAll("[role=option]");
+      if (list.hidden || !items.length) { return; }
+      if (event.key === "ArrowDown") { event.preventDefault(); mark((active + 1) % items.length); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); mark(active <= 0 ? items.length - 1 : active - 1); }
+      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(items[active].textContent); }
+    });
+  }
+
+  function enhance(root) {
+    root.querySelectorAll("button[data-copy]").forEach(setupCopy);
+  }
+
   function start() {
     document.querySelectorAll("[data-letters]").forEach(setupLetters);
-    document.querySelectorAll("button[data-copy]").forEach(setupCopy);
+    enhance(document);
+    var input = document.querySelector("input[data-complete]");
+    if (input) { setupLive(input); }
   }
 
   if (document.readyState === "loading") {
