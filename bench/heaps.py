@@ -12,13 +12,14 @@ the first words of a paragraph). With `--forms`, distinct normalised surface for
 `exact` field) as well.
 
 Heaps' law, V(n) = K * n^beta, is fitted by least squares on log V / log n over the
-measured sizes (paragraphs) within a factor 10 of the largest, and V at `--estimate` paragraphs (1M by default) is
-extrapolated from it. That is an ESTIMATE: a finite lexicon saturates, so the real count
-at 1M can only be lower than the fitted curve says; measure it (`--sizes ...,1000000`,
-about half an hour of one core) before quoting it as a fact. Beside it, for the realistic
-vocabulary, the expected number of distinct lexemes the draws of a corpus of each size
-meet (`bench.vocabulary.expected_distinct`: arithmetic on the Zipf weights, which does
-know where the vocabulary ends); each lexeme is one word key, give or take the stemmer.
+measured sizes (paragraphs) within a factor 10 of the largest, and V at `--estimate`
+paragraphs (1M by default) is extrapolated from it. That is an ESTIMATE: a finite lexicon
+saturates, so the real count at 1M is lower than the local slope says (fitted on 10K and
+100K: 623K; measured: 510K); measure it (`--sizes ...,1000000`, 7-12 minutes of one core)
+before quoting it as a fact. Beside it, for the realistic vocabulary, the expected number
+of distinct lexemes the draws of a corpus of each size meet
+(`bench.vocabulary.expected_distinct`: arithmetic on the Zipf weights, which does know
+where the vocabulary ends); the word layer gives a lexeme's forms one key or several.
 
 Results: `bench/out/heaps.json` (and a table on stdout).
 """

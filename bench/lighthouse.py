@@ -69,8 +69,19 @@ def build_index() -> Path:
     return index_dir
 
 
-def run_lighthouse(url: str) -> dict:
-    """One Lighthouse run of `url`: {category: score 0-100} plus the key timings."""
+def run_lighthouse(url: str, tries: int = 3) -> dict:
+    """One Lighthouse run of `url`: {category: score 0-100} plus the key timings. A run that
+    Lighthouse itself reports as failed (a lost trace: NO_NAVSTART) is run again."""
+    for attempt in range(tries):
+        try:
+            return _run_once(url)
+        except RuntimeError:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_once(url: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         done = subprocess.run(

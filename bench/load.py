@@ -3,8 +3,8 @@
 What it does, in order:
 1. makes sure the benchmark index exists (default: 100,000 seeded paragraphs, built once by
    `bench.scale.ensure_index` and reused while the indexing code is unchanged);
-2. starts `izde serve` (gunicorn, gevent workers) on a free port of 127.0.0.1 and waits for
-   /healthz;
+2. starts `izde serve --threads 8` (gunicorn: gevent workers, requests run in 8 threads
+   each) on a free port of 127.0.0.1 and waits for /healthz;
 3. warm-up, then one client, sequential, keep-alive: p50/p95 of `/api/search` (with the
    server's own `took_ms`, so HTTP + JSON overhead is visible) and of the `/search` page;
 4. N concurrent clients (threads, each with one keep-alive `http.client` connection) send a
@@ -98,7 +98,7 @@ class Server:
     def __init__(
         self,
         index_dir: Path,
-        threads: int | None = None,  # not used since gunicorn (bench/scale.py still passes it)
+        threads: int = 8,
         port: int | None = None,
         log_path: Path | None = None,
         env: dict | None = None,
@@ -106,6 +106,7 @@ class Server:
         workers: int | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
+        self.threads = threads
         self.workers = workers
         self.host = "127.0.0.1"
         self.port = port or free_port()
@@ -132,6 +133,8 @@ class Server:
             self.host,
             "--port",
             str(self.port),
+            "--threads",
+            str(self.threads),
         ]
         if self.workers:
             cmd += ["--workers", str(self.workers)]
@@ -405,12 +408,13 @@ def run(args: argparse.Namespace) -> dict:
         "bench": "load",
         "index": str(index_dir),
         "paragraphs": args.paragraphs if not args.index else None,
+        "server_threads": args.threads,
         "server_workers": args.workers or _default_workers(),
         "queries": len(queries),
         "seed": args.seed,
         "machine": machine(),
     }
-    with Server(index_dir, workers=args.workers) as server:
+    with Server(index_dir, threads=args.threads, workers=args.workers) as server:
         host, port = server.host, server.port
         # Warm-up: the first requests open the searcher and fill caches.
         single_client(host, port, queries[:30], api=True)
@@ -457,7 +461,7 @@ def summary(r: dict) -> str:
     load = r["load"]
     lines = [
         f"index {r['index']} ({r['queries']} queries, server: {r.get('server_workers')} "
-        "gevent worker processes)",
+        f"worker processes x {r['server_threads']} threads)",
         f"{load['clients']} clients: {load['requests_done']} requests in {load['seconds']} s "
         f"= {load['throughput_rps']} req/s; p50 {load.get('p50_ms')} p95 {load.get('p95_ms')} "
         f"p99 {load.get('p99_ms')} ms; errors {load['errors']}",
@@ -485,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--paragraphs", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--threads", type=int, default=8, help="izde serve threads per worker")
     ap.add_argument(
         "--workers",
         type=int,

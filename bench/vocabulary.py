@@ -57,9 +57,10 @@ KAZNLP_MD = REPO.parent / "shared" / "data" / "kaznlp-morph" / "md"
 LANGUAGE_SEED = 20_260_104
 ZIPF_S = 1.0  # Zipf exponent of the rank-frequency law (about 1 in natural text)
 ZIPF_Q = 2.7  # Mandelbrot's shift: flattens the very top ranks a little
-# The size of the vocabulary: about 380K lexemes, so that the ~4.7M draws of a 1M-paragraph
+# The size of the vocabulary: about 335K lexemes, so that the ~4.7M draws of a 1M-paragraph
 # corpus meet some 300K of them (a Zipfian sample keeps finding new ones) while 10K
-# paragraphs meet some 20K. Measured by `python -m bench.heaps`.
+# paragraphs meet some 20K; the index then holds ~510K distinct terms at 1M, 27K at 10K
+# (`python -m bench.heaps`, README).
 DERIVATIONS_PER_ROOT = (1, 2, 3, 4, 5, 6)  # drawn per derivable root (of 8 derivations)
 SECOND_DERIVATION_P = 0.4  # a derived noun derived again (басшы-лық)
 NAME_COMPOUNDS = 150_000  # two-part personal names drawn (news is full of names)
@@ -442,7 +443,9 @@ def _weighted(rng: random.Random, options: Sequence[tuple[float, object]]):
 
 _CASES = ((3, GEN), (3, ACC), (3, DAT), (3, LOC), (2, ABL), (2, INS), (1, ATTR), (0.3, SIM))
 _CASES_P = ((3, GEN_P), (3, ACC_P), (3, DAT_P), (3, LOC_P), (2, ABL_P), (2, INS), (1, ATTR_P))
-_POSS = ((6, POSS3), (1, POSS1), (0.5, POSS2), (1, POSS1PL), (0.5, POSS2POL))
+# News register: the 3rd person and «our» (еліміз) carry the possessives; «my», «your»
+# are rare.
+_POSS = ((8, POSS3), (0.3, POSS1), (0.1, POSS2), (1, POSS1PL), (0.2, POSS2POL))
 
 
 def inflect_nominal(stem: str, rng: random.Random) -> str:
@@ -525,13 +528,18 @@ def inflect_verbal(stem: str, rng: random.Random) -> str:
 
 def word_form(lex: Lexeme, rng: random.Random) -> str:
     """One running-text form of a lexeme: bare 35% of the time, else inflected; names
-    capitalised."""
+    capitalised, and with case endings only (Айдаровтың, not Айдаровым), plural rarely."""
     if not lex.inflects:
         return lex.stem
     if lex.kind == "verb":
         return inflect_verbal(lex.stem, rng)
-    w = lex.stem if rng.random() < 0.35 else inflect_nominal(lex.stem, rng)
-    return w[:1].upper() + w[1:] if lex.kind == "name" else w
+    if lex.kind != "name":
+        return lex.stem if rng.random() < 0.35 else inflect_nominal(lex.stem, rng)
+    w = lex.stem
+    if rng.random() < 0.6:
+        w = attach(w, PLURAL) if rng.random() < 0.03 else w
+        w = attach(w, _weighted(rng, _CASES))  # type: ignore[arg-type]
+    return w[:1].upper() + w[1:]
 
 
 def sample_forms(n: int, seed: int = 0) -> list[str]:

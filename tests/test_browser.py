@@ -72,6 +72,9 @@ def collect_hits(page) -> list[dict]:
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_search_read_cite_and_switch_language(live_server, open_page, screenshot_dir, device):
+    """One person's visit from start to end, each step where the last one left off (so
+    longer than 80 lines): type with the letter keys, page through, open a result, cite it,
+    follow the permanent link, switch the language."""
     viewport = VIEWPORTS[device]
     width = viewport["width"]
     page = open_page(viewport, permissions=["clipboard-read", "clipboard-write"])
@@ -158,6 +161,12 @@ def test_search_read_cite_and_switch_language(live_server, open_page, screenshot
     assert f"{n}-абзац" in copied
     permanent = re.search(rf"{re.escape(live_server)}/p/{DOC}/{n}\?h=[0-9a-f]+", copied)
     assert permanent, copied
+    # The quote with its citation: the paragraph, then the same citation.
+    page.locator(f"{target} button[data-quote]").click()
+    page.wait_for_function("(c) => navigator.clipboard.readText().then(t => t !== c)", arg=copied)
+    quoted = page.evaluate("navigator.clipboard.readText()")
+    paragraph = page.locator(f"{target} .para-text").inner_text().strip()
+    assert quoted == f"«{paragraph}»\n\n{copied}"
     no_horizontal_scroll(page, width)
     shot("05-cite")
     # The permanent URL leads back to the same paragraph.

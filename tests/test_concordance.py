@@ -4,6 +4,8 @@ API, the export and the CLI agree."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import threading
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 
 from indexer.cli import main as cli
 from indexer.index.store import open_index
+from indexer.search import budget
 from indexer.search import concordance as kwic
 from indexer.search.engine import search
 from indexer.text.collation import KAZAKH_ALPHABET, sort_key, sorted_kk
@@ -148,9 +151,61 @@ def test_too_many_to_sort_by_context_comes_in_document_order(shipped_index, monk
     monkeypatch.setattr(kwic, "CONTEXT_SORT_MAX", 10)
     h = open_index(shipped_index)  # a fresh handle: orders are cached per handle
     r = kwic.concordance(h, WORD, sort="right", limit=100)
-    assert r["sort"] == "doc" and r["sort_refused"] == {"asked": "right", "most": 10}
+    assert r["sort"] == "doc"
+    assert r["sort_refused"] == {"asked": "right", "most": 10, "why": "too_many"}
     assert r["total"] == 34
     assert [ln["paragraph"] for ln in r["lines"]] == sorted(ln["paragraph"] for ln in r["lines"])
+
+
+def test_a_context_sort_past_its_deadline_comes_in_document_order(shipped_index):
+    """The budget is spent before the first chunk of paragraphs is read (a budget of a
+    nanosecond): the sort is refused, not run past its deadline, and the refusal is not
+    kept, so a request with time to spare sorts."""
+    h = open_index(shipped_index)
+    r = kwic.concordance(h, WORD, sort="left", limit=100, budget=1e-9)
+    assert r["sort"] == "doc" and r["total"] == 34
+    assert r["sort_refused"] == {
+        "asked": "left",
+        "most": kwic.CONTEXT_SORT_MAX,
+        "why": "time_budget",
+    }
+    again = kwic.concordance(h, WORD, sort="left", limit=100)
+    assert again["sort"] == "left" and "sort_refused" not in again
+    text = kwic.format_text(r)
+    assert "not sorted by left context" in text and "time budget" in text
+
+
+def test_a_context_sort_waits_for_the_expensive_lane_or_is_busy(shipped_index, client):
+    """While another expensive search holds its lane (one at a time), a context sort whose
+    turn cannot come within its budget is Busy: a 503 with Retry-After on the web."""
+    h = open_index(shipped_index)
+    with budget.turn(expensive=True):
+        with pytest.raises(budget.Busy):
+            kwic.concordance(h, WORD, sort="right", budget=1e-9)
+        r = client.get(f"/api/concordance?w={quote(WORD)}&sort=left&limit=3")
+        assert r.status_code == 503 and r.headers["Retry-After"]
+        # document order needs no lane of its own
+        assert kwic.concordance(h, WORD, limit=3)["total"] == 34
+    assert kwic.concordance(h, WORD, sort="right", limit=3)["sort"] == "right"
+
+
+def test_a_failed_build_leaves_nothing_behind(shipped_index, monkeypatch):
+    """The per-generation state lives on the handle, and a build that fails (here a
+    deadline that passes while waiting) leaves no entry for its order."""
+    h = open_index(shipped_index)
+
+    def fail(*_a, **_kw):
+        raise budget.Busy("no turn")
+
+    monkeypatch.setattr(kwic, "_build", fail)
+    with pytest.raises(budget.Busy):
+        kwic.concordance(h, WORD, sort="left")
+    assert h.caches.get("concordance_building") == {}
+    assert not h.caches.get("concordance")
+    monkeypatch.undo()
+    assert kwic.concordance(h, WORD, sort="left")["sort"] == "left"
+    assert h.caches.get("concordance_building") == {} and len(h.caches["concordance"]) == 1
+    assert not any(isinstance(v, dict) and "_BUILDING" in k for k, v in vars(kwic).items())
 
 
 def test_bad_requests(handle):
@@ -186,7 +241,17 @@ def test_the_export_takes_turns_with_searches(shipped_index, monkeypatch):
 
 
 def tsv_rows(text: str) -> list[list[str]]:
-    return [row.split("\t") for row in text.split("\n") if row]
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+
+
+def test_tsv_quotes_what_needs_quoting():
+    """A value with a tab or a double quote is quoted, RFC 4180 style, and reads back whole;
+    a line break becomes a space so that each row stays one line."""
+    values = ['"Нұр Отан" ХДП', "a\tb", "line\nbreak", 7, "plain"]
+    row = kwic.tsv_row(values)
+    assert row.count("\n") == 1 and row.endswith("\n")
+    assert tsv_rows(row) == [['"Нұр Отан" ХДП', "a\tb", "line break", "7", "plain"]]
+    assert row.startswith('"""Нұр Отан"" ХДП"\t"a\tb"\tline break\t7\tplain')
 
 
 def test_tsv_export_has_exactly_total_rows(client):

@@ -67,3 +67,10 @@ def test_snippet_without_marks_shows_the_start():
 def test_render_spans():
     assert render("a<b", [(0, 1)]) == "<mark>a</mark>&lt;b"
     assert match_spans(SCHEMA, "", marks_for("дағдарыс")) == []
+
+
+def test_exact_form_with_a_clitic_is_marked():
+    """`=ХДП-ның` is the exact field's whole form (the word fields keep ХДП only)."""
+    text = "ХДП-ның съезі және ХДП мүшелері."
+    assert MARKED.findall(highlight(SCHEMA, text, marks_for("=ХДП-ның"))) == ["ХДП-ның"]
+    assert MARKED.findall(highlight(SCHEMA, text, marks_for("ХДП"))) == ["ХДП-ның", "ХДП"]

@@ -22,6 +22,7 @@ from indexer.search.query import (
     compile_query,
     parse,
 )
+from indexer.text.stemmer import stem_keys
 
 
 def test_plain_words_are_and():
@@ -263,3 +264,15 @@ def test_a_prefix_reads_all_segments_in_order(tmp_path, monkeypatch):
         assert sorted(forms) == [f"ба{i:02d}" for i in range(10)]
     finally:
         h.close()
+
+
+def test_a_form_with_two_readings_asks_for_both_keys():
+    """алып is keyed in the index under its likelier reading (ал, "taking"); the listed
+    word алып ("giant") keys the forms read that way. A query for алып asks for both."""
+    assert stem_keys("алып") == ("ал", "алып")
+    comp = compile_query(parse("алып"), build_schema())
+    assert "text:ал" in comp.understood_as and "text:алып" in comp.understood_as
+    assert {"ал", "алып"} <= comp.marks.stems
+    # a word with one reading gets one key
+    one = compile_query(parse("мемлекет"), build_schema())
+    assert one.understood_as.count("text:") == 1

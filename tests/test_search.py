@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from indexer.index.store import open_index, update_index
-from indexer.search.engine import NotFound, QueryError, format_text, resolve_paragraph, search
+from indexer.search.engine import (
+    NotFound,
+    QueryError,
+    format_text,
+    resolve_paragraph,
+    search,
+    searcher,
+)
+from indexer.search.suggest import _one_edit, _within
 from indexer.search.views import document_view
 
 REPO = Path(__file__).resolve().parent.parent
@@ -227,6 +235,20 @@ def test_suggestion_for_misspelling(handle):
     r = search(handle, "дағдарс", limit=10)
     assert r["suggestion"] == "дағдарыс"
     assert search(handle, "дағдарыс")["suggestion"] is None
+
+
+@pytest.mark.parametrize(
+    "form", ["дағдарс", "дағдарысқаа", "экономикаcы", "мемлекетік", "тәуелсізд"]
+)
+def test_near_forms_are_whooshs_terms_within(handle, form):
+    """The did-you-mean walk finds exactly what Whoosh's `terms_within` finds."""
+    with searcher(handle) as s:
+        reader = s.reader()
+        for dist in (1, 2):
+            theirs = set(reader.terms_within("exact", form, dist, prefix=1 + dist))
+            assert sorted(_within(reader, form, dist, 1 + dist)) == sorted(theirs - {form})
+        one = set(reader.terms_within("exact", form, 1, prefix=2))
+        assert _one_edit(reader, form, 2) == sorted(one - {form})  # the short words' way
 
 
 def test_highlight_escapes_html(tmp_path):

@@ -3,6 +3,8 @@ and "did you mean": search() on the shipped paper (and a small index made here).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from indexer.index.store import open_index, update_index
@@ -197,3 +199,31 @@ def test_name_variants_only_when_asked_for(small):
     entry = asked["understood"][0]
     assert entry["as"] == "name_variants" and "нұр-сұлтан" in entry["detail"]["variants"]
     assert all("<mark>" in h["highlight"] for h in asked["hits"])
+
+
+def test_information_is_the_self_information_of_the_words_held(handle):
+    """A some-words hit's `information` is the sum of log(N / df) of the query words it
+    holds (the rarest key of each word), and hits come in that order first."""
+    q = "дағдарыс кезіндегі бағдарлама"
+    r = search(handle, q, limit=30)
+    with searcher(handle) as s:
+        reader = s.reader()
+        comp = compile_query(parse(q), s.schema, reader)
+        n = reader.doc_count_all()
+        info = {}
+        for c in comp.clauses:
+            dfs = [reader.doc_frequency(f, t) for f, t in c.query.iter_all_terms()]
+            dfs = [d for f_t, d in zip(c.query.iter_all_terms(), dfs) if d and f_t[0] != "root"]
+            info[c.word] = math.log(n / min(dfs)) if dfs else 0.0
+        some = [h for h in r["hits"] if not h["matched_all"]]
+        assert some, "the query should have partial matches"
+        for h in some:
+            with_words = [c for c in comp.clauses if s.search(c.query, filter={_docnum(s, h)})]
+            assert abs(h["information"] - sum(info[c.word] for c in with_words)) < 1e-3
+        assert [h["information"] for h in some] == sorted(
+            (h["information"] for h in some), reverse=True
+        )
+
+
+def _docnum(s, hit) -> int:
+    return s.document_number(doc_id=hit["doc_id"], n=hit["paragraph"])

@@ -260,3 +260,15 @@ def test_a_100_kb_path_gets_a_small_answer(served):
     assert status in (404, 414), answer[:200]
     assert len(answer) < 2_000
     assert http_get(served.port, "/healthz")[0] == 200
+
+
+def test_a_streamed_answer_comes_whole_through_the_request_threads(served, shipped_index):
+    """The concordance export is a streamed body: made in batches in the worker's request
+    threads (webapp.serve.InThreads), it arrives the same as the app makes it."""
+    from webapp import create_app
+
+    path = "/api/concordance?w=%D0%BF%D0%B0%D1%80%D1%82%D0%B8%D1%8F&format=tsv"
+    status, headers, body = http_get(served.port, path)
+    assert status == 200 and headers["content-type"].startswith("text/tab-separated-values")
+    expected = create_app({"INDEX_DIR": shipped_index}).test_client().get(path).get_data()
+    assert body == expected and body.count(b"\n") > 10

@@ -79,7 +79,10 @@ def test_unknown_word(handle):
     assert r["total"] == 0 and r["forms"] == [] and r["documents"] == [] and r["lines"] == []
 
 
-def test_per_year_and_per_document_over_dated_documents(tmp_path):
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory) -> Path:
+    """An index of four small dated documents, three of them holding the word."""
+    tmp_path = tmp_path_factory.mktemp("dated")
     corpus = tmp_path / "docs.jsonl"
     records = [
         {
@@ -94,7 +97,11 @@ def test_per_year_and_per_document_over_dated_documents(tmp_path):
     ]
     corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
     update_index([corpus], tmp_path / "index")
-    r = term_view(open_index(tmp_path / "index"), "дагдарыс")
+    return tmp_path / "index"
+
+
+def test_per_year_and_per_document_over_dated_documents(dated):
+    r = term_view(open_index(dated), "дагдарыс")
     assert r["total"] == 4 and r["document_count"] == 3
     assert [d["doc_id"] for d in r["documents"]] == ["a", "b", "c"]
     years = {y["year"]: y for y in r["years"]}
@@ -155,3 +162,48 @@ def test_choosing_forms_without_javascript(client):
         m.lower() for h in hits["hits"] for m in re.findall(r"<mark>(.*?)</mark>", h["highlight"])
     }
     assert marked == {"дағдарыс", "дағдарысқа"}
+
+
+def test_the_documents_come_a_page_at_a_time(dated):
+    """The per-document table is paged (offset, limit); the count of documents and the top
+    documents (for the chart) are the same on every page."""
+    h = open_index(dated)
+    whole = term_view(h, "дагдарыс", limit=10)
+    assert [d["doc_id"] for d in whole["documents"]] == ["a", "b", "c"]
+    pages = [term_view(h, "дагдарыс", offset=i, limit=1) for i in range(4)]
+    assert [d for p in pages for d in p["documents"]] == whole["documents"]
+    assert pages[3]["documents"] == []
+    for p in pages:
+        assert p["document_count"] == 3 and p["documents_limit"] == 1
+        assert p["top_documents"] == whole["documents"] and p["total"] == 4
+    assert [p["documents_offset"] for p in pages] == [0, 1, 2, 3]
+    assert "(documents 2-2 of 3 shown)" in format_term_text(pages[1])
+    for bad in ({"offset": -1}, {"limit": 0}, {"limit": 1001}):
+        with pytest.raises(QueryError):
+            term_view(h, "дагдарыс", **bad)
+
+
+def test_the_web_pages_the_documents_as_stats_does(dated):
+    """`run_term` reads offset and limit from the request (default 50) for page and API
+    alike; the page links to the neighbouring pages and keeps the chart of the top ones."""
+    # (imported here, as in the client fixture: the web app only where a test needs it)
+    from webapp import concordance as web_kwic
+    from webapp import create_app
+
+    app = create_app({"INDEX_DIR": dated})
+    w = quote("дагдарыс")
+    with app.test_request_context(f"/term?w={w}"):
+        first = web_kwic.run_term(web_kwic.data.handle(), "дагдарыс")
+        assert first["documents_limit"] == 50 and len(first["documents"]) == 3
+        assert web_kwic.term_page(first)["documents_pager"] is None
+    with app.test_request_context(f"/term?w={w}&offset=1&limit=1"):
+        view = web_kwic.term_page(web_kwic.run_term(web_kwic.data.handle(), "дагдарыс"))
+        assert [d["doc_id"] for d in view["documents"]] == ["b"]
+        assert len(view["chart"]["bars"]) == 3  # the chart shows the top documents
+        pager = view["documents_pager"]
+        assert (pager["from"], pager["to"], pager["total"]) == (2, 2, 3)
+        prev, nxt = (parse_qs(urlsplit(pager[k]).query) for k in ("prev", "next"))
+        assert prev == {"w": ["дагдарыс"], "limit": ["1"]}
+        assert nxt == {"w": ["дагдарыс"], "offset": ["2"], "limit": ["1"]}
+    with app.test_request_context(f"/term?w={w}&limit=100000"), pytest.raises(web_kwic.BadRequest):
+        web_kwic.run_term(web_kwic.data.handle(), "дагдарыс")

@@ -269,9 +269,11 @@ def test_citation_api_and_pages_agree(live_server, shipped_index):
     gost = get(live_server, f"/api/cite?doc={DOC}&n=64&style=gost").text
     apa = get(live_server, f"/api/cite?doc={DOC}&n=64&style=apa").text
     assert "URL: " + c["url"] in gost and c["url"] in apa
-    for target in (f"/search?q={q(WORD)}", f"/doc/{DOC}", f"/cite?doc={DOC}&n=64"):
+    for target in (f"/search?q={q(WORD)}", f"/cite?doc={DOC}&n=64"):
         page = unescape(get(live_server, target).text)
         assert gost in page and apa in page, target
+    # A document's paragraphs link to their cite page (filled in when opened, with JS).
+    assert f'href="/cite?doc={DOC}&amp;n=64"' in get(live_server, f"/doc/{DOC}").text
     assert c["text"] in unescape(get(live_server, f"/cite?doc={DOC}&n=64").text)
     # the permanent URL leads back to the paragraph
     follow = get(live_server, urlsplit(c["url"]).path + "?" + urlsplit(c["url"]).query)
@@ -391,7 +393,8 @@ def test_long_query_and_query_errors_are_friendly_400s(live_server):
     assert get(live_server, "/api/search?q=" + "a" * 1001).json()["message"]
     bad = get(live_server, "/search?q=" + q('"'))
     assert bad.status == 400 and "<form" in bad.text
-    assert "no words" in get(live_server, "/api/search?q=" + q('"')).json()["message"]
+    said = get(live_server, "/api/search?lang=en&q=" + q('"')).json()
+    assert "no words" in said["message"] and said["code"] == "no_words"
     assert get(live_server, "/api/search").status == 400
 
 
@@ -493,6 +496,34 @@ def test_every_interface_string_is_translated():
             if m.id:
                 wanted = sorted(re.findall(r"%\(\w+\)s", m.id))
                 assert sorted(re.findall(r"%\(\w+\)s", m.string)) == wanted, (lang, m.id)
+
+
+def test_catalogues_hold_exactly_the_strings_in_use():
+    """Every string the templates and code translate is in the kk and ru catalogues, and no
+    catalogue keeps a string nothing uses (webapp/babel.cfg says how to update them)."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import read_po
+
+    repo = Path(__file__).resolve().parent.parent
+    with open(repo / "webapp" / "babel.cfg", encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    used = {
+        msgid
+        for _file, _line, msgid, _comments, _context in extract_from_dir(
+            str(repo), method_map, options_map
+        )
+    }
+    assert "Search" in used and "The query has no words to search for." in used
+    for lang in ("kk", "ru"):
+        with open(
+            repo / "webapp" / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb"
+        ) as f:
+            catalog = read_po(f)
+        held = {m.id for m in catalog if m.id}
+        assert sorted(used - held) == [], (lang, "missing")
+        assert sorted(held - used) == [], (lang, "unused")
+        assert not list(catalog.obsolete), (lang, "obsolete entries left")
 
 
 def test_request_log_has_path_status_time_but_no_query(live_server, caplog):
@@ -729,6 +760,7 @@ ENGINE_NOTATION = re.compile(r"\b(text|fold|exact|root|title|doc):|\[ignored|\bO
     ("query", "said"),
     [
         ("Нұр Отан қашан құрылды", ["Нұр (барлық тұлғалары)", "қашан: сұрау сөзі, ескерілмеді"]),
+        ("дағдарыс және экономика", ["және: көмекші сөз, ескерілмеді"]),
         ("дагдарыс -экономика*", ["дагдарыс (барлық тұлғалары", "экономика сөзі жоқ абзацтар"]),
         ("=дағдарысқа", ["дағдарысқа (тек осы тұлғасы)"]),
         ("экономика*", ["экономика… (осылай басталатын"]),
@@ -860,3 +892,94 @@ def test_stats_is_paged_and_filtered_by_title(tmp_path):
     nothing = client.get(f"/stats?title={q('жоқ')}&lang=en").get_data(as_text=True)
     assert "No document title contains “жоқ”." in unescape(nothing)
     assert client.get("/api/stats?limit=5").get_json()["document_list"].__len__() == 5
+
+
+def test_a_permalink_with_a_cut_fingerprint_still_leads_to_the_paragraph(client, shipped_index):
+    from indexer.index.store import open_index
+
+    fp = open_index(shipped_index).docs[DOC]["fps"][63]
+    for cut in (fp[:8], fp[:6], fp.upper()[:10]):
+        r = client.get(f"/p/{DOC}/64?h={cut}")
+        assert r.status_code == 302 and r.headers["Location"].endswith("#p64"), cut
+    assert client.get(f"/p/{DOC}/64?h={fp[:5]}").status_code == 404  # too short to be sure
+
+
+def test_pages_and_json_go_compressed_the_tsv_export_streams(client):
+    """A document page is 100+ KB of HTML: it goes gzip-compressed to a client that asks, with
+    Vary: Accept-Encoding for caches; the concordance's TSV export still streams."""
+    import gzip
+
+    plain = client.get(f"/doc/{DOC}?lang=kk")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    packed = client.get(f"/doc/{DOC}?lang=kk", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"] and "Cookie" in packed.headers["Vary"]
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) * 3 < len(plain.get_data())
+    api = client.get(f"/api/search?q={q(WORD)}", headers={"Accept-Encoding": "gzip"})
+    assert api.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(api.get_data()))["total"] > 0
+    tsv = client.get(
+        f"/api/concordance?w={q(WORD)}&format=tsv",
+        headers={"Accept-Encoding": "gzip, br"},
+        buffered=False,
+    )
+    assert tsv.status_code == 200 and tsv.mimetype == "text/tab-separated-values"
+    assert tsv.is_streamed and "Content-Encoding" not in tsv.headers
+    rows = b"".join(tsv.response).decode("utf-8").splitlines()  # type: ignore[arg-type]
+    assert len(rows) > 1 and WORD in rows[1].lower()
+    tsv.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        ("kk", "Сұрауда іздейтін сөз жоқ"),
+        ("ru", "В запросе нет слов для поиска"),
+        ("en", "The query has no words to search for"),
+    ],
+)
+def test_query_errors_are_told_in_the_interface_language(client, lang, reason):
+    """The engine's reason (QueryError code and params) reaches the error page translated;
+    the JSON keeps the English reason and adds the stable code."""
+    page = client.get(f"/search?q={q('-' + WORD)}&lang={lang}")
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert reason in text
+    if lang != "en":
+        assert "The query has no words" not in text
+    api = client.get(f"/api/search?q={q('-' + WORD)}&lang=en").get_json()
+    assert api["code"] == "only_excluded" and "no words to search for" in api["message"]
+    long = client.get(f"/search?q={q('сөз ' * 70)}&lang=kk").get_data(as_text=True)
+    assert "Сұрауда сөз тым көп" in long, long
+
+
+def _engine_query_errors():
+    """(place, code, param names) of every `QueryError(...)` raised under indexer/search/."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent / "indexer" / "search"
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "QueryError":
+                code = node.args[1] if len(node.args) > 1 else None
+                name = code.value if isinstance(code, ast.Constant) else ""
+                yield f"{path.name}:{node.lineno}", name, [k.arg for k in node.keywords]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_engine_query_error_has_a_translated_reason(shipped_index, lang):
+    from webapp import create_app
+    from webapp.query_errors import reason
+
+    app = create_app({"INDEX_DIR": shipped_index})
+    found = list(_engine_query_errors())
+    assert len(found) > 10
+    untold = []
+    with app.test_request_context(f"/?lang={lang}"):
+        for place, code, params in found:
+            told = reason(code, {p: 7 for p in params if p}, "ENGLISH")
+            if told == "ENGLISH" or not re.search("[а-яәіңғүұқөһ]", told):
+                untold.append((place, code))
+    assert untold == []

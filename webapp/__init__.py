@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
+from flask_compress import Compress
 
 from indexer.config import default_index_dir
 from webapp.api import bp as api_bp
@@ -32,6 +33,16 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,  # webapp/security.py refuses more before reading it
         SESSION_COOKIE_HTTPONLY=True,
         TEMPLATES_AUTO_RELOAD=False,
+        # Pages, JSON and the static files go compressed (a long document page is 140 KB of
+        # HTML); the concordance's TSV export is not listed, so it streams untouched, row by row.
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+        ],
     )
     if config:
         app.config.update(config)
@@ -46,6 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
     def _start_timer() -> None:
         g.t0 = time.perf_counter()
 
+    # First registered, so its after_request runs last, on the finished response.
+    Compress(app)
     init_hosts(app)  # next: a refused Host is answered before anything else runs
     init_security(app)
     init_i18n(app)

@@ -10,7 +10,14 @@ from webapp import data
 from webapp.citation import MEDIA, STYLES, absolute_root, cite_paragraph
 from webapp.i18n import fast_gettext as _
 from webapp.openapi import openapi_document
-from webapp.params import paragraph_arg, search_params
+from webapp.params import (
+    COMPLETE_LIMIT,
+    MAX_COMPLETE_LIMIT,
+    MAX_STATS_LIMIT,
+    MAX_STATS_OFFSET,
+    paragraph_arg,
+    search_params,
+)
 from webapp.security import BadRequest, check_doc_id, int_arg, query_arg
 
 bp = Blueprint("api", __name__)
@@ -37,7 +44,7 @@ def term():
 def complete():
     """Completions of the word being typed (the last word of `q`), for search as you type."""
     q = query_arg("q")
-    limit = int_arg("limit", 8, 1, 20)
+    limit = int_arg("limit", COMPLETE_LIMIT, 1, MAX_COMPLETE_LIMIT)
     return jsonify(data.run_complete(data.handle(), q, limit))
 
 
@@ -78,8 +85,8 @@ def cite():
 def stats():
     """The index figures and a page of its documents (`title` filters, `offset`/`limit`)."""
     title = query_arg("title").strip()
-    offset = int_arg("offset", 0, 0, 10_000_000)
-    limit = int_arg("limit", data.STATS_LIMIT, 1, 1_000)
+    offset = int_arg("offset", 0, 0, MAX_STATS_OFFSET)
+    limit = int_arg("limit", data.STATS_LIMIT, 1, MAX_STATS_LIMIT)
     return jsonify(data.stats(data.handle(), current_app.config["INDEX_DIR"], title, offset, limit))
 
 

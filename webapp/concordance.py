@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 
 from indexer.search import concordance as kwic
+from indexer.search import views
 from webapp import data
 from webapp.i18n import fast_gettext as _
 from webapp.security import BadRequest, int_arg, query_arg, valid_doc_id
@@ -70,7 +71,7 @@ def run_concordance(h: Any, p: KwicParams) -> dict:
     try:
         return kwic.concordance(h, p.w, p.forms or None, p.doc, p.sort, p.offset, p.limit, p.width)
     except kwic.QueryError as exc:
-        raise data.BadQuery(str(exc)) from None
+        raise data.BadQuery(exc) from None
 
 
 def _tsv_response(h: Any, p: KwicParams) -> Response:
@@ -78,7 +79,7 @@ def _tsv_response(h: Any, p: KwicParams) -> Response:
     try:
         rows = kwic.iter_tsv(h, p.w, forms=p.forms or None, doc=p.doc, sort=p.sort, width=p.width)
     except kwic.QueryError as exc:
-        raise data.BadQuery(str(exc)) from None
+        raise data.BadQuery(exc) from None
     name = f"concordance-{p.w}.tsv"
     disposition = f"attachment; filename=\"concordance.tsv\"; filename*=UTF-8''{quote(name)}"
     return Response(
@@ -234,15 +235,49 @@ def _chart(documents: list[dict]) -> dict | None:
     }
 
 
+def run_term(h: Any, w: str) -> dict:
+    """The word view for /term and /api/term alike: the request's `offset` and `limit`
+    choose the page of the per-document table (as on /stats)."""
+    offset = int_arg("offset", 0, 0, MAX_OFFSET)
+    limit = int_arg("limit", views.TERM_DOCUMENTS, 1, views.MAX_TERM_DOCUMENTS)
+    try:
+        return views.term_view(h, w, offset, limit)
+    except views.QueryError as exc:
+        raise data.BadQuery(exc) from None
+
+
+def _term_pager(view: dict) -> dict | None:
+    """Links to the other pages of the per-document table (None: it fits on one)."""
+    total, at, size = view["document_count"], view["documents_offset"], view["documents_limit"]
+    if total <= size and at == 0:
+        return None
+
+    def href(offset: int) -> str:
+        args = {"w": view["word"], "offset": offset or None}
+        if size != views.TERM_DOCUMENTS:
+            args["limit"] = size
+        return url_for("pages.term", **args) + "#docs-h"
+
+    return {
+        "prev": href(max(0, at - size)) if at > 0 else None,
+        "next": href(at + size) if at + size < total else None,
+        "from": at + 1 if view["documents"] else 0,
+        "to": at + len(view["documents"]),
+        "total": total,
+    }
+
+
 def term_page(view: dict) -> dict:
-    """The word view with what the page adds: links, shortened contexts, the chart."""
+    """The word view with what the page adds: links, shortened contexts, the chart of the
+    documents with the most occurrences, links to the other pages of documents."""
     h = data.handle()
     q = view.get("link_query") or view["word"]
     lines = [line_view(line, q, h.docs) for line in view["lines"]]
     return {
         **view,
         "lines": lines,
-        "chart": _chart(view["documents"]),
+        "chart": _chart(view["top_documents"]),
+        "documents_pager": _term_pager(view),
         "concordance_href": url_for("concordance.page", w=view["word"]),
         "search_href": url_for("pages.search", q=q),
     }

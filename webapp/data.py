@@ -47,7 +47,13 @@ class NoIndex(Exception):
 
 
 class BadQuery(Exception):
-    """The search module could not read the query (QueryError): a 400 with its message."""
+    """The search module could not read the query (QueryError): a 400 with its message, and
+    the error's `code` and `params` for saying it in the interface language."""
+
+    def __init__(self, error: engine.QueryError) -> None:
+        super().__init__(str(error))
+        self.code: str = error.code
+        self.params: dict = dict(error.params)
 
 
 class Missing(Exception):
@@ -174,7 +180,7 @@ def run_search(
             facets=engine.FACETS if facets is None else facets,
         )
     except engine.QueryError as exc:
-        raise BadQuery(str(exc)) from None
+        raise BadQuery(exc) from None
 
 
 def run_term(h: Any, w: str) -> dict:
@@ -182,7 +188,7 @@ def run_term(h: Any, w: str) -> dict:
     try:
         return views.term_view(h, w)
     except engine.QueryError as exc:
-        raise BadQuery(str(exc)) from None
+        raise BadQuery(exc) from None
 
 
 def run_complete(h: Any, q: str, limit: int) -> dict:
@@ -199,7 +205,7 @@ def run_document(h: Any, doc_id: str, q: str | None) -> dict:
     except engine.NotFound:
         raise Missing(doc_id) from None
     except engine.QueryError as exc:
-        raise BadQuery(str(exc)) from None
+        raise BadQuery(exc) from None
 
 
 def resolve(h: Any, doc_id: str, n: int, fp: str | None) -> int | None:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from indexer.search.budget import Busy
 from webapp.data import BadQuery, Missing, NoIndex
 from webapp.i18n import fast_gettext as _
+from webapp.query_errors import reason
 from webapp.security import BadRequest
 
 log = logging.getLogger("izde.web")
@@ -55,7 +56,11 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(BadQuery)
     def _bad_query(exc: BadQuery):
-        return error_response(400, _("The query could not be read: %(reason)s", reason=str(exc)))
+        why = reason(exc.code, exc.params, str(exc))
+        extra = {"code": exc.code} if exc.code and wants_json() else {}
+        return error_response(
+            400, _("The query could not be read: %(reason)s", reason=why), **extra
+        )
 
     @app.errorhandler(Missing)
     def _missing(exc: Missing):

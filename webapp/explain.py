@@ -8,16 +8,8 @@ made here, never the engine notation.
 
 from __future__ import annotations
 
+from indexer.search.query import MAX_PREFIX_TERMS, MAX_QUERY_PREFIX_TERMS
 from webapp.i18n import fast_gettext as _
-
-# Kazakh question words: a query's ignored word is called a question word when it is one
-# of these, and a common word otherwise (the search leaves both kinds out alike).
-_QUESTION_WORDS = (
-    "қашан қайда қайдан қайдағы қалай қалайша қандай қай қайсы қайсысы кім кімнің кімге "
-    "кімді кімнен кімдер не неге нені ненің немен неден нелер неліктен неше нешінші қанша "
-    "қаншалықты"
-)
-QUESTION_WORDS = frozenset(_QUESTION_WORDS.split())
 
 
 def _all_forms(w: str, detail: dict) -> str:
@@ -38,13 +30,26 @@ def _prefix(w: str, detail: dict) -> str:
     terms = detail.get("terms")
     if not terms:
         return _("%(w)s…: no word in the documents begins so", w=shown)
+    if detail.get("cut_reason") == "time_budget":
+        return _(
+            "%(w)s… (cut short: the time ran out while the words that begin so were read; "
+            "%(n)s of them searched)",
+            w=shown,
+            n=terms,
+        )
     if detail.get("cut"):
-        return _("%(w)s… (the %(n)s most frequent words that begin so)", w=shown, n=terms)
+        return _(
+            "%(w)s… (cut: only the most frequent words that begin so, at most %(cap)s a "
+            "prefix and %(total)s for the whole query)",
+            w=shown,
+            cap=MAX_PREFIX_TERMS,
+            total=MAX_QUERY_PREFIX_TERMS,
+        )
     return _("%(w)s… (%(n)s words that begin so)", w=shown, n=terms)
 
 
-def _ignored(w: str) -> str:
-    if w.lower() in QUESTION_WORDS:
+def _ignored(w: str, detail: dict) -> str:
+    if detail.get("reason") == "question_word":
         return _("%(w)s: a question word, left out", w=w)
     return _("%(w)s: a common word, left out", w=w)
 
@@ -53,7 +58,8 @@ def describe(entry: dict) -> str:
     """One part of the query as a short phrase in the interface language."""
     how = str(entry.get("as") or "")
     w = str(entry.get("word") or "")
-    detail = entry.get("detail") if isinstance(entry.get("detail"), dict) else {}
+    raw = entry.get("detail")
+    detail: dict = raw if isinstance(raw, dict) else {}
     if how == "excluded":
         return _("without %(w)s", w=w)
     if how == "all_forms":
@@ -67,7 +73,7 @@ def describe(entry: dict) -> str:
     if how == "phrase":
         return _("“%(w)s” (these words in this order)", w=w)
     if how == "ignored_stopword":
-        return _ignored(w)
+        return _ignored(w, detail)
     if how == "in_title":
         return _("only documents with %(w)s in the title", w=w)
     if how == "in_section":

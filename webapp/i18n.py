@@ -10,6 +10,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import urlencode
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, Response, g, request
 from flask_babel import Babel, get_translations
 
@@ -74,9 +76,6 @@ def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
     `make` does this too; doing it here as well means `izde serve` and the tests never show
     untranslated English because a build step was skipped.
     """
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
     for po in directory.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")
         try:

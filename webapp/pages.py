@@ -13,7 +13,15 @@ from webapp import data, explain
 from webapp.citation import absolute_root, build_citation, cite_paragraph, permanent_path
 from webapp.concordance import term_page
 from webapp.i18n import fast_gettext as _
-from webapp.params import DEFAULT_FACETS, DEFAULT_LIMIT, MAX_FACETS, highlight_arg, search_params
+from webapp.params import (
+    DEFAULT_FACETS,
+    DEFAULT_LIMIT,
+    MAX_FACETS,
+    MAX_STATS_OFFSET,
+    highlight_arg,
+    paragraph_arg,
+    search_params,
+)
 from webapp.security import (
     MAX_OFFSET,
     MAX_QUERY,
@@ -26,7 +34,6 @@ from webapp.security import (
 bp = Blueprint("pages", __name__)
 
 SECTION_SEPARATOR = " › "
-MAX_STATS_OFFSET = 10_000_000  # documents; far beyond any index izde serves
 PAGE_STYLES = ("gost", "apa")  # the citation styles a page shows and copies (plain is `text`)
 
 
@@ -341,7 +348,6 @@ def document(doc_id: str):
                 "text": para.get("text") or "",
                 "target": hl == n,
                 "permalink": _in_app(para.get("permalink"), "/p/") or permanent_path(doc_id, n, fp),
-                "cite": _citation(h, doc_id, title, n, fp, section, para.get("page")),
             }
         )
     hit_numbers = [p["n"] for p in paragraphs if p["hit"]]
@@ -424,8 +430,6 @@ def stats():
 @bp.get("/cite")
 def cite():
     """The citation of one paragraph as a page (the /api/cite twin), for links without JS."""
-    from webapp.params import paragraph_arg
-
     doc_id = request.args.get("doc", "")
     check_doc_id(doc_id)
     n = paragraph_arg("n")

@@ -215,7 +215,7 @@ class ChainFilter(Filter):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ChainFilter) and other.steps == self.steps
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # equal by value, mutable: unhashable, as Whoosh filters
 
     def __repr__(self) -> str:
         return f"ChainFilter(steps={self.steps!r})"

@@ -37,6 +37,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from indexer.config import env_int
 from indexer.index.anchors import HISTORY_CAP
 from indexer.index.discover import Discovery, Source, discover
 from indexer.index.errors import IndexDamaged, InputError, damaged, shown, storage_error
@@ -313,9 +314,9 @@ class IndexUpdate:
         second or two saved. IZDE_INDEX_PROCS overrides the choice."""
         if self.opt.procs is not None:
             return self.opt.procs
-        env = os.environ.get("IZDE_INDEX_PROCS")
-        if env and env.isdigit() and int(env) > 0:
-            return int(env)
+        forced = env_int("IZDE_INDEX_PROCS", 0, 0, 64)  # 0 or unset: choose as below
+        if forced:
+            return forced
         work = 0
         for src in self.found.sources:
             prev = self.old_sources.get(src.key)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-import os
+from indexer.config import env_float
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 ZIP_EXPANSION = 8
@@ -20,13 +20,7 @@ MAX_PARAGRAPH_CHARS = 20_000
 
 def max_file_bytes() -> int:
     """The per-file size limit in bytes (`IZDE_MAX_FILE_MB`, else 50 MB)."""
-    env = os.environ.get("IZDE_MAX_FILE_MB")
-    if env:
-        try:
-            return int(float(env) * 1024 * 1024)
-        except ValueError:
-            pass
-    return MAX_FILE_BYTES
+    return int(env_float("IZDE_MAX_FILE_MB", MAX_FILE_BYTES / 1048576, 0.001) * 1048576)
 
 
 def megabytes(n: int) -> str:

@@ -13,31 +13,25 @@ time ($IZDE_SEARCH_CONCURRENCY, 1 by default), which also serves a short search 
 behind a long one sooner than sharing the CPU would.  Expensive searches (prefixes and
 phrases) take turns in a lane of their own, one at a time, so a burst of them cannot hold
 up ordinary searches; one that cannot get its turn within its budget raises `Busy` (the web
-layer answers 503 with Retry-After).
+layer answers 503 with Retry-After).  At most EXPENSIVE_WAITING expensive searches wait for
+that lane; the next is refused at once, so that a burst of them never occupies the server's
+request threads while ordinary searches queue behind them for a thread.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from indexer.config import env_float, env_int
 
-def _env_number(name: str, default: float, minimum: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value >= minimum else default
-
-
-DEFAULT_BUDGET = _env_number("IZDE_QUERY_BUDGET", 2.0, 0.05)  # seconds a search may take
+DEFAULT_BUDGET = env_float("IZDE_QUERY_BUDGET", 2.0, 0.05, 30.0)  # seconds a search may take
 MAX_BUDGET = 30.0  # the most a caller may ask for
-SEARCH_CONCURRENCY = int(_env_number("IZDE_SEARCH_CONCURRENCY", 1, 1))
+SEARCH_CONCURRENCY = env_int("IZDE_SEARCH_CONCURRENCY", 1, 1, 64)
 EXPENSIVE_CONCURRENCY = 1  # expensive searches running at once in one process
+EXPENSIVE_WAITING = 1  # expensive searches that may wait for the lane; more are refused at once
 RETRY_AFTER = 2  # seconds a refused caller is told to wait
 
 TIME_BUDGET = "time_budget"  # the reason given when a search stopped at its deadline
@@ -93,22 +87,47 @@ NEVER = _Never()
 
 _TURNS = threading.BoundedSemaphore(SEARCH_CONCURRENCY)
 _EXPENSIVE = threading.BoundedSemaphore(EXPENSIVE_CONCURRENCY)
+_waiting_lock = threading.Lock()
+_waiting = 0  # expensive searches waiting for their lane now
+
+
+def _busy(expensive: bool) -> Busy:
+    what = "expensive searches (prefixes, phrases)" if expensive else "searches"
+    return Busy(
+        f"The server is busy with other {what}; try again in {RETRY_AFTER} seconds.",
+        RETRY_AFTER,
+    )
+
+
+def _acquire(lane: threading.BoundedSemaphore, deadline: Deadline | None) -> bool:
+    if deadline is None or deadline.seconds == float("inf"):
+        return lane.acquire()
+    return lane.acquire(timeout=deadline.remaining())
+
+
+def _acquire_expensive(deadline: Deadline | None) -> bool:
+    """The expensive lane: at once if free, else wait only when few others already do."""
+    global _waiting
+    if _EXPENSIVE.acquire(blocking=False):
+        return True
+    with _waiting_lock:
+        if _waiting >= EXPENSIVE_WAITING:
+            return False
+        _waiting += 1
+    try:
+        return _acquire(_EXPENSIVE, deadline)
+    finally:
+        with _waiting_lock:
+            _waiting -= 1
 
 
 @contextmanager
 def turn(deadline: Deadline | None = None, expensive: bool = False) -> Iterator[None]:
     """Wait for this search's turn (its lane), within its budget, or raise Busy."""
     lane = _EXPENSIVE if expensive else _TURNS
-    if deadline is None or deadline.seconds == float("inf"):
-        got = lane.acquire()
-    else:
-        got = lane.acquire(timeout=deadline.remaining())
+    got = _acquire_expensive(deadline) if expensive else _acquire(lane, deadline)
     if not got:
-        what = "expensive searches (prefixes, phrases)" if expensive else "searches"
-        raise Busy(
-            f"The server is busy with other {what}; try again in {RETRY_AFTER} seconds.",
-            RETRY_AFTER,
-        )
+        raise _busy(expensive)
     try:
         yield
     finally:

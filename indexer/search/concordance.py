@@ -9,14 +9,18 @@ an occurrence of a phrase is a run of tokens at consecutive positions holding it
 How the work is bounded: counts and document order come from the postings (term frequency
 per paragraph), so `total` and paging cost no analysis; only the paragraphs a page shows are
 tokenised again to find the occurrences' characters.  Sorting by context needs the words
-around every occurrence, so it tokenises every paragraph that holds the word, and is refused
-above CONTEXT_SORT_MAX occurrences (the answer then comes in document order and says so).
-Orders are cached per index generation.  The export (`iter_lines`) reads paragraphs in
-chunks, taking a search turn per chunk, so a long export never holds up other searches.
+around every occurrence, so it tokenises every paragraph that holds the word: it is refused
+above CONTEXT_SORT_MAX occurrences, and it runs in the search room's expensive lane within
+the caller's time budget (indexer.search.budget), refused too when the budget runs out first
+(the answer then comes in document order and says why).  A sort that cannot get the lane in
+time raises Busy (HTTP 503).  Orders are cached per index generation, on the index handle.
+The export (`iter_lines`) reads paragraphs in chunks, taking a search turn per chunk, so a
+long export never holds up other searches; its TSV is written by the `csv` module.
 """
 
 from __future__ import annotations
 
+import csv
 import threading
 from bisect import bisect_right
 from collections import Counter, OrderedDict
@@ -24,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from indexer.search.budget import MAX_BUDGET, TIME_BUDGET, Busy, Deadline
 from indexer.search.engine import (
     QueryError,
     _cache,
@@ -39,6 +44,8 @@ from indexer.text.collation import sort_key
 from indexer.text.normalize import KAZAKH_FOLD, fold_kazakh
 
 __all__ = [
+    "QueryError",
+    "Busy",
     "SORTS",
     "CONTEXT_SORT_MAX",
     "Word",
@@ -60,6 +67,7 @@ SORTS = ("doc", "left", "right", "form")
 # 2-core test machine; 25,000 keeps the first request under about 12 s (later pages and
 # repeats come from the cache).
 CONTEXT_SORT_MAX = 25_000
+TOO_MANY = "too_many"  # why a context sort was refused: more than CONTEXT_SORT_MAX occurrences
 CONTEXT_WORDS = 3  # words beside the match that decide the order of a context sort
 DEFAULT_WIDTH, MIN_WIDTH, MAX_WIDTH = 60, 10, 300  # characters of context on each side
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1_000
@@ -136,7 +144,7 @@ def _keys(searcher, word: str) -> list[str]:
             whole = [t.text for t in schema["text"].analyzer(spelled, mode="index")][:1]
             terms = whole if whole and _known(reader, whole[0]) else []
             if not terms:
-                raise QueryError("Give one word.")
+                raise QueryError("Give one word.", "one_word")
         keys += [t for t in terms if _known(reader, t)]
         if "fold" in schema and fold_kazakh(spelled) == spelled:
             folds = [f for f in c.terms("fold", spelled) if reader.doc_frequency("fold", f)]
@@ -231,7 +239,7 @@ def resolve_word(handle, searcher, w: str) -> Word:
     """The word `w` in this index: its keys, its forms with counts, its related words."""
     word = clean(w or "").strip()
     if not word or len(word) > MAX_WORD or " " in word:
-        raise QueryError("Give one word.")
+        raise QueryError("Give one word.", "one_word")
     cache = _cache(handle).setdefault("words", OrderedDict())
     got = cache.get(word)
     if got is not None:
@@ -273,7 +281,11 @@ def resolve_words(handle, searcher, w: str) -> Word:
     if len(words) <= 1:
         return resolve_word(handle, searcher, w)
     if len(words) > MAX_PHRASE:
-        raise QueryError(f"Give one word or a phrase of at most {MAX_PHRASE} words.")
+        raise QueryError(
+            f"Give one word or a phrase of at most {MAX_PHRASE} words.",
+            "word_or_phrase",
+            max=MAX_PHRASE,
+        )
     parts = [resolve_word(handle, searcher, x) for x in words]
     keys = tuple(dict.fromkeys(k for p in parts for k in p.keys))
     return Word(" ".join(words), keys, phrase=tuple(p.keys for p in parts))
@@ -330,7 +342,8 @@ class Plan:
     runs: list[tuple[int, int, str | None, int]]
     ends: list[int]
     sort: str
-    refused: str | None = None  # the context sort asked for, when there were too many
+    refused: str | None = None  # the context sort asked for, when it was refused
+    why: str | None = None  # TOO_MANY, or TIME_BUDGET when the budget ran out first
 
     @property
     def total(self) -> int:
@@ -408,7 +421,7 @@ def _context_key(toks: list[dict], at: dict, side: str) -> tuple:
     return tuple(words)
 
 
-def _plan(handle, schema, scope: dict[int, int], per_form, forms, sort: str, word, rank) -> Plan:
+def _plan(handle, schema, scope: dict[int, int], per_form, forms, sort: str, word, rank, deadline):
     reading = sorted(scope, key=rank)
     if sort == "form":
         runs = []
@@ -422,28 +435,38 @@ def _plan(handle, schema, scope: dict[int, int], per_form, forms, sort: str, wor
     if sort == "doc":
         return plan
     if plan.total > CONTEXT_SORT_MAX:
-        plan.refused = sort
+        plan.refused, plan.why = sort, TOO_MANY
         return plan
-    keyed = []
-    for chunk in _chunks(reading, EXPORT_CHUNK):
-        for d, text in _texts(handle, chunk):
-            toks = tokens(schema, text, need_fold=False)
-            for m in _matches(toks, word, forms, None, -1)[: scope[d]]:
-                keyed.append((_context_key(toks, m, sort), rank(d), m["pos"], d))
-    keyed.sort()
+    keyed = _context_order(handle, schema, reading, scope, forms, sort, word, rank, deadline)
+    if keyed is None:
+        plan.refused, plan.why = sort, TIME_BUDGET
+        return plan
     runs = [(d, 1, None, pos) for _k, _r, pos, d in keyed]
     return Plan(runs, _ends(runs), sort)
+
+
+def _context_order(handle, schema, reading, scope, forms, side, word, rank, deadline):
+    """The occurrences keyed by the words on `side`, sorted; None when the deadline passes
+    first.  Tokenising every paragraph is the costliest thing a concordance does, so it
+    runs in the expensive lane (one at a time per process; Busy when the lane does not come
+    within the deadline), and asks the deadline between chunks of paragraphs."""
+    keyed = []
+    with _searcher(handle, deadline, expensive=True) as s:
+        for chunk in _chunks(reading, EXPORT_CHUNK):
+            if deadline.expired():
+                return None
+            for d in chunk:
+                text = s.stored_fields(d).get("text", "")
+                toks = tokens(schema, text, need_fold=False)
+                for m in _matches(toks, word, forms, None, -1)[: scope[d]]:
+                    keyed.append((_context_key(toks, m, side), rank(d), m["pos"], d))
+    keyed.sort()
+    return keyed
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _texts(handle, docnums: list[int]) -> list[tuple[int, str]]:
-    """Paragraph texts, read in one search turn (analysis happens after the turn ends)."""
-    with _searcher(handle) as s:
-        return [(d, s.stored_fields(d).get("text", "")) for d in docnums]
 
 
 @dataclass
@@ -458,41 +481,75 @@ class Selection:
     schema: Any  # the index's schema, read once (Index.schema unpickles it on every call)
 
 
-def _select(handle, w: str, forms, doc: str | None, sort: str) -> Selection:
+def _select(handle, w: str, forms, doc: str | None, sort: str, deadline: Deadline) -> Selection:
     if sort not in SORTS:
-        raise QueryError("sort must be one of: " + ", ".join(SORTS) + ".")
+        raise QueryError(
+            "sort must be one of: " + ", ".join(SORTS) + ".",
+            "choice",
+            name="sort",
+            choices=", ".join(SORTS),
+        )
     chosen = frozenset(clean(f).lower() for f in forms if f.strip()) if forms else None
-    with _searcher(handle) as s:
+    with _searcher(handle, deadline) as s:
         word, schema = resolve_words(handle, s, w), s.schema
     if word.phrase:  # a phrase has no list of forms to choose from or sort by
         chosen, sort = None, "doc" if sort == "form" else sort
     key = (word.phrase or word.keys, chosen, doc, sort)
-    plans = _cache(handle).setdefault("concordance", OrderedDict())
-    got = plans.get(key)
-    if got is None:
-        # One build per order at a time: a second request for the same order (a reload
-        # while a long context sort runs) waits for it instead of doing it again.
-        with _WORDS_LOCK:
-            building = _BUILDING.setdefault((id(plans), key), threading.Lock())
-        with building:
-            got = plans.get(key)
-            if got is None:
-                got = _build(handle, word, chosen, doc, sort)
-                with _WORDS_LOCK:
-                    plans[key] = got
-                    while len(plans) > PLANS_KEPT:
-                        plans.popitem(last=False)
-                    _BUILDING.pop((id(plans), key), None)
+    got = _cached_plan(
+        handle, key, deadline, lambda: _build(handle, word, chosen, doc, sort, deadline)
+    )
     plan, in_scope = got
     return Selection(word, chosen, doc, plan, in_scope, schema)
 
 
-_BUILDING: dict = {}
+def _cached_plan(handle, key, deadline: Deadline, build):
+    """The order `key` from the generation's cache (on the handle), else `build()` it.
+
+    One build per order at a time: a second request for the same order (a reload while a
+    long context sort runs) waits for it, within its own deadline, instead of doing it
+    again.  An order refused for lack of time is not kept: the next request tries again."""
+    cache = _cache(handle)
+    plans = cache.setdefault("concordance", OrderedDict())
+    got = plans.get(key)
+    if got is not None:
+        return got
+    with _WORDS_LOCK:
+        building = cache.setdefault("concordance_building", {})
+        lock, users = building.get(key, (threading.Lock(), 0))
+        building[key] = (lock, users + 1)
+    try:
+        if not _wait(lock, deadline):
+            raise Busy("The server is busy preparing this order; try again in a moment.")
+        try:
+            got = plans.get(key)
+            if got is None:
+                got = build()
+                if got[0].why != TIME_BUDGET:
+                    with _WORDS_LOCK:
+                        plans[key] = got
+                        while len(plans) > PLANS_KEPT:
+                            plans.popitem(last=False)
+        finally:
+            lock.release()
+    finally:
+        with _WORDS_LOCK:  # the last one waiting for this order lets its lock go
+            lock, users = building[key]
+            if users > 1:
+                building[key] = (lock, users - 1)
+            else:
+                del building[key]
+    return got
 
 
-def _build(handle, word: Word, chosen, doc: str | None, sort: str) -> tuple[Plan, list[dict]]:
+def _wait(lock: threading.Lock, deadline: Deadline) -> bool:
+    if deadline.seconds == float("inf"):
+        return lock.acquire()
+    return lock.acquire(timeout=deadline.remaining())
+
+
+def _build(handle, word: Word, chosen, doc, sort: str, deadline) -> tuple[Plan, list[dict]]:
     """The order of the occurrences, and the word's forms counted within `doc`."""
-    with _searcher(handle) as s:
+    with _searcher(handle, deadline) as s:
         lay = _ranker(handle, s).layout
         reader, schema = s.reader(), s.schema
         per_para = postings(reader, "text", word.keys)
@@ -518,8 +575,9 @@ def _build(handle, word: Word, chosen, doc: str | None, sort: str) -> tuple[Plan
     def rank(d: int) -> int:
         return slot_rank[slot_of[d]]
 
-    # (outside the search turn: a context sort takes its own turns to read paragraphs)
-    return _plan(handle, schema, scope, per_form, chosen, sort, word, rank), in_scope
+    # (outside the search turn: a context sort takes the expensive lane itself)
+    plan = _plan(handle, schema, scope, per_form, chosen, sort, word, rank, deadline)
+    return plan, in_scope
 
 
 # -- lines -----------------------------------------------------------------------------------
@@ -562,11 +620,13 @@ def _line(handle, fields: dict, text: str, t: dict, width: int, q: str) -> dict:
     }
 
 
-def _run_lines(handle, sel: Selection, runs, first_skip: int, want: int | None, width: int):
+def _run_lines(
+    handle, sel: Selection, runs, first_skip: int, want: int | None, width: int, deadline=None
+):
     """Lines of consecutive runs: `first_skip` occurrences of the first run left out, at
     most `want` lines (None: all)."""
     q = link_query(sel.word, sel.forms)
-    with _searcher(handle) as s:
+    with _searcher(handle, deadline) as s:
         fields = {d: s.stored_fields(d) for d in dict.fromkeys(r[0] for r in runs)}
     out: list[dict] = []
     skip = first_skip
@@ -587,8 +647,24 @@ def _run_lines(handle, sel: Selection, runs, first_skip: int, want: int | None, 
 
 def _check_width(width: int) -> int:
     if not MIN_WIDTH <= width <= MAX_WIDTH:
-        raise QueryError(f"width must be between {MIN_WIDTH} and {MAX_WIDTH}.")
+        raise QueryError(
+            f"width must be between {MIN_WIDTH} and {MAX_WIDTH}.",
+            "out_of_range",
+            name="width",
+            low=MIN_WIDTH,
+            high=MAX_WIDTH,
+        )
     return width
+
+
+def _check_budget(budget: float | None) -> float | None:
+    if budget is not None and not 0 < budget <= MAX_BUDGET:
+        raise QueryError(
+            f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds.",
+            "budget",
+            high=f"{MAX_BUDGET:g}",
+        )
+    return budget
 
 
 def concordance(
@@ -600,19 +676,31 @@ def concordance(
     offset: int = 0,
     limit: int = DEFAULT_LIMIT,
     width: int = DEFAULT_WIDTH,
+    budget: float | None = None,
 ) -> dict:
-    """One page of the concordance of `w` (the /concordance page and /api/concordance)."""
+    """One page of the concordance of `w` (the /concordance page and /api/concordance).
+
+    `budget`: seconds the request may take (the search budget by default; waiting for a
+    turn counts).  A context sort that cannot finish within it is refused (`sort_refused`,
+    the lines in document order); Busy when no turn comes in time."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}.")
+        raise QueryError(
+            f"limit must be between 1 and {MAX_LIMIT}.",
+            "out_of_range",
+            name="limit",
+            low=1,
+            high=MAX_LIMIT,
+        )
     if offset < 0:
-        raise QueryError("offset must not be negative.")
+        raise QueryError("offset must not be negative.", "negative", name="offset")
     _check_width(width)
-    sel = _select(handle, w, forms, doc, sort)
+    deadline = Deadline(_check_budget(budget))
+    sel = _select(handle, w, forms, doc, sort, deadline)
     plan = sel.plan
     i = bisect_right(plan.ends, offset)
     skip = offset - (plan.ends[i - 1] if i else 0)
     # Runs this page can touch: at most `limit` of them after the first.
-    lines = _run_lines(handle, sel, plan.runs[i : i + limit + 1], skip, limit, width)
+    lines = _run_lines(handle, sel, plan.runs[i : i + limit + 1], skip, limit, width, deadline)
     out = {
         "word": sel.word.typed,
         "keys": list(sel.word.keys),
@@ -628,7 +716,7 @@ def concordance(
         "lines": lines,
     }
     if plan.refused:
-        out["sort_refused"] = {"asked": plan.refused, "most": CONTEXT_SORT_MAX}
+        out["sort_refused"] = {"asked": plan.refused, "most": CONTEXT_SORT_MAX, "why": plan.why}
     return out
 
 
@@ -639,13 +727,15 @@ def iter_lines(
     doc: str | None = None,
     sort: str = "doc",
     width: int = DEFAULT_WIDTH,
+    budget: float | None = None,
 ) -> Iterator[dict]:
     """Every line of the concordance, in order, a chunk of paragraphs per search turn.
 
-    The word and the order are settled before this returns (a bad request raises
-    QueryError here, not halfway through an export)."""
+    The word and the order are settled before this returns, within `budget` as for
+    `concordance` (a bad request raises QueryError here, not halfway through an export);
+    the lines are then read without a deadline, a turn per chunk."""
     _check_width(width)
-    sel = _select(handle, w, forms, doc, sort)
+    sel = _select(handle, w, forms, doc, sort, Deadline(_check_budget(budget)))
 
     def lines() -> Iterator[dict]:
         for chunk in _chunks(sel.plan.runs, EXPORT_CHUNK):
@@ -657,14 +747,34 @@ def iter_lines(
 TSV_COLUMNS = ("doc_id", "doc_title", "paragraph", "left", "match", "right", "form", "permalink")
 
 
+class _Row:
+    """Where the csv writer puts one row, so that rows can be yielded one at a time."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+
+def _tsv_writer(out: _Row):
+    # Tab-separated, a value holding a tab or a double quote in double quotes (RFC 4180
+    # style, as csv.reader(delimiter="\t"), pandas and spreadsheets read it).
+    return csv.writer(out, delimiter="\t", quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+
+
 def tsv_row(values) -> str:
-    """One TSV row: tabs and line breaks inside a value become spaces."""
-    cells = (str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ") for v in values)
-    return "\t".join(cells) + "\n"
+    """One TSV row.  Line breaks inside a value become spaces, so that a row is one line
+    for line-oriented tools; tabs and quotes are quoted."""
+    out = _Row()
+    cells = [" ".join(str(v).splitlines()) if v is not None else "" for v in values]
+    _tsv_writer(out).writerow(cells)
+    return out.text
 
 
 def iter_tsv(handle, w: str, **kw) -> Iterator[str]:
-    """The export: a header row, then one row per occurrence (as `iter_lines`)."""
+    """The export: a header row, then one row per occurrence (as `iter_lines`), one string
+    per row, streamed."""
     lines = iter_lines(handle, w, **kw)
 
     def rows() -> Iterator[str]:
@@ -694,7 +804,12 @@ def format_text(result: dict) -> str:
         head.append("related words: " + ", ".join(r["form"] for r in result["related"]))
     if result.get("sort_refused"):
         r = result["sort_refused"]
-        head.append(f"(more than {r['most']} occurrences: not sorted by {r['asked']} context)")
+        why = (
+            "it could not be sorted within the time budget"
+            if r.get("why") == TIME_BUDGET
+            else f"more than {r['most']} occurrences"
+        )
+        head.append(f"({why}: not sorted by {r['asked']} context, in document order)")
     rows = []
     for ln in result["lines"]:
         left = " ".join(ln["left"].split())[-width:]

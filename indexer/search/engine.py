@@ -110,13 +110,32 @@ def _validate(limit, offset, order) -> tuple[int, int]:
     try:
         limit, offset = int(limit), int(offset)
     except (TypeError, ValueError):
-        raise QueryError("limit and offset must be whole numbers.") from None
+        raise QueryError(
+            "limit and offset must be whole numbers.", "not_whole_number", name="limit/offset"
+        ) from None
     if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}.")
+        raise QueryError(
+            f"limit must be between 1 and {MAX_LIMIT}.",
+            "out_of_range",
+            name="limit",
+            low=1,
+            high=MAX_LIMIT,
+        )
     if not 0 <= offset <= MAX_OFFSET:
-        raise QueryError(f"offset must be between 0 and {MAX_OFFSET}.")
+        raise QueryError(
+            f"offset must be between 0 and {MAX_OFFSET}.",
+            "out_of_range",
+            name="offset",
+            low=0,
+            high=MAX_OFFSET,
+        )
     if order not in ORDERS:
-        raise QueryError("order must be 'relevance' or 'document'.")
+        raise QueryError(
+            "order must be 'relevance' or 'document'.",
+            "choice",
+            name="order",
+            choices=", ".join(ORDERS),
+        )
     return limit, offset
 
 
@@ -126,9 +145,15 @@ def _budget(budget) -> float | None:
     try:
         seconds = float(budget)
     except (TypeError, ValueError):
-        raise QueryError("budget must be a number of seconds.") from None
+        raise QueryError(
+            "budget must be a number of seconds.", "budget", high=f"{MAX_BUDGET:g}"
+        ) from None
     if not 0 < seconds <= MAX_BUDGET:
-        raise QueryError(f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds.")
+        raise QueryError(
+            f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds.",
+            "budget",
+            high=f"{MAX_BUDGET:g}",
+        )
     return seconds
 
 
@@ -138,9 +163,21 @@ def _facet_count(facets) -> int:
     try:
         facets = int(facets)
     except (TypeError, ValueError):
-        raise QueryError(f"facets must be a whole number from 0 to {MAX_FACETS}.") from None
+        raise QueryError(
+            f"facets must be a whole number from 0 to {MAX_FACETS}.",
+            "out_of_range",
+            name="facets",
+            low=0,
+            high=MAX_FACETS,
+        ) from None
     if not 0 <= facets <= MAX_FACETS:
-        raise QueryError(f"facets must be a whole number from 0 to {MAX_FACETS}.")
+        raise QueryError(
+            f"facets must be a whole number from 0 to {MAX_FACETS}.",
+            "out_of_range",
+            name="facets",
+            low=0,
+            high=MAX_FACETS,
+        )
     return facets
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from html import escape
 
-from indexer.analysis.analyzers import KazakhAnalyzer, fold_token
+from indexer.analysis.analyzers import KazakhAnalyzer, KeysAnalyzer, fold_token
+from indexer.analysis.tokenizer import EXACT, WORDS
 from indexer.search.query import MatchTerms
 
 SNIPPET_OVER = 400  # paragraphs longer than this get a snippet
@@ -31,15 +32,17 @@ def _field_tokens(schema, fieldname: str, text: str) -> dict[int, tuple[int, str
     return out
 
 
+_OURS = KazakhAnalyzer()
+
+
 def _schema_is_ours(schema) -> bool:
-    """True when the index's analyzers are this code's (then one analysis pass serves all).
-    (About 12 µs: not worth a memo keyed by the schema's id.)"""
+    """True when the index's analyzers are this code's (then one analysis pass serves all)."""
     try:
         return (
             "text" in schema
             and "fold" in schema
             and "exact" in schema
-            and schema["text"].analyzer == KazakhAnalyzer()
+            and schema["text"].analyzer == _OURS
         )
     except Exception:  # noqa: BLE001 - an analyzer without __eq__: take the slow path
         return False
@@ -62,7 +65,6 @@ def tokens(schema, text: str, need_fold: bool = True) -> list[dict]:
                     "stem": t.text,
                     "fold": (fold_token(norm, t.lang, t.nostem) if need_fold else None),
                     "exact": norm,
-                    "root": getattr(t, "root", None),
                 }
             )
         return out
@@ -87,11 +89,55 @@ def tokens(schema, text: str, need_fold: bool = True) -> list[dict]:
 
 REL = "rel"  # the class of a related word's mark
 
+_KEYS = KeysAnalyzer()
+
 
 def match_spans(schema, text: str, marks: MatchTerms) -> list[tuple[int, int, str]]:
     """Character spans to mark (start, end, class: "" or REL), in order, not overlapping."""
     if marks.empty() or not text:
         return []
+    if _schema_is_ours(schema):
+        spans = _spans_one_pass(text, marks, "root" in schema)
+    else:
+        spans = _spans_per_field(schema, text, marks)
+    return _merge(spans)
+
+
+def _spans_one_pass(text: str, marks: MatchTerms, related: bool) -> list[tuple[int, int, str]]:
+    """Spans from one pass of `KeysAnalyzer`, the index's own chain with every key on each
+    token (word key, root, exact form, fold): no per-word re-analysis, no token records
+    except for phrases.  A token of `exact` scope (a form with its clitic) is matched by its
+    exact form only; the others by every key."""
+    stems, folds, exact = marks.stems, marks.folds, marks.exact
+    roots = marks.roots if related else frozenset()
+    spans: list[tuple[int, int, str]] = []
+    rel: list[tuple[int, int, str]] = []
+    words: list[dict] = []
+    for t in _KEYS(text, chars=True, positions=True, mode="index"):
+        scope = t.scope
+        if scope != WORDS and t.exact in exact:
+            spans.append((t.startchar, t.endchar, ""))
+            continue
+        if scope == EXACT:
+            continue
+        if t.text in stems or (folds and t.fold in folds):
+            spans.append((t.startchar, t.endchar, ""))
+        elif roots and t.root in roots:
+            rel.append((t.startchar, t.endchar, REL))
+        if marks.phrases:
+            words.append({"start": t.startchar, "end": t.endchar, "pos": t.pos, "stem": t.text})
+    if marks.phrases:
+        spans += _phrase_spans(words, marks.phrases)
+    if rel:
+        # (a related mark only where the word's own forms left none)
+        own = {s for s, _e, _c in spans}
+        spans += [r for r in rel if r[0] not in own]
+    return spans
+
+
+def _spans_per_field(schema, text: str, marks: MatchTerms) -> list[tuple[int, int, str]]:
+    """Spans for an index whose analyzers are not this code's: each field's analyzer in turn
+    (related words are not marked)."""
     toks = tokens(schema, text, need_fold=bool(marks.folds))
     spans = []
     for t in toks:
@@ -99,49 +145,7 @@ def match_spans(schema, text: str, marks: MatchTerms) -> list[tuple[int, int, st
             spans.append((t["start"], t["end"], ""))
     if marks.phrases:
         spans += _phrase_spans(toks, marks.phrases)
-    if marks.roots and "root" in schema.names():
-        own = {s for s, _e, _c in spans}
-        spans += [(t["start"], t["end"], REL) for t in _related(schema, toks, marks, own)]
-    return _merge(spans)
-
-
-def _related(schema, toks: list[dict], marks: MatchTerms, own: set[int]) -> list[dict]:
-    """The tokens not marked yet whose root is one of the query's: a related word starts
-    with its root, less the root's last letter (which may alternate: қ/ғ, к/г, п/б), so
-    only such tokens are analysed for their root."""
-    heads = tuple({r[:-1] for r in marks.roots if len(r) > 2})
-    root_of = _root_memo(schema["root"].analyzer)
-    out = []
-    for t in toks:
-        word = t["exact"]
-        if t["start"] in own or not word or not word.startswith(heads):
-            continue
-        root = root_of.get(word)
-        if root is None:
-            roots = [x.text for x in root_of.analyzer(word, mode="query")]
-            root = root_of[word] = roots[-1] if roots else ""
-        if root in marks.roots:
-            out.append(t)
-    return out
-
-
-class _RootMemo(dict):
-    """word -> its root key, for one analyzer (the same words recur in every hit)."""
-
-    def __init__(self, analyzer) -> None:
-        super().__init__()
-        self.analyzer = analyzer
-
-
-_ROOTS = _RootMemo(None)
-ROOT_MEMO = 50_000  # words remembered
-
-
-def _root_memo(analyzer) -> _RootMemo:
-    global _ROOTS
-    if _ROOTS.analyzer is not analyzer or len(_ROOTS) > ROOT_MEMO:
-        _ROOTS = _RootMemo(analyzer)
-    return _ROOTS
+    return spans
 
 
 def _phrase_spans(toks: list[dict], phrases: list) -> list[tuple[int, int, str]]:

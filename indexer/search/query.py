@@ -19,6 +19,7 @@ from operator import itemgetter
 from whoosh import query as wq
 
 from indexer.search.budget import NEVER, Deadline
+from indexer.text.stemmer import stem_keys
 from indexer.text.translit import latin_to_cyrillic
 from indexer.text.variants import name_variants
 
@@ -50,8 +51,9 @@ CLOSE_QUOTES = set('"»”“')
 MINUS = "-−–"
 
 # Words that shape a question rather than name its subject.  In a query of several words
-# they are left out of the required words (a query of only such words keeps them).
-STOP_WORDS = frozenset(
+# they are left out of the required words (a query of only such words keeps them); the
+# question words among them are told apart in `understood` (detail.reason).
+QUESTION_WORDS = frozenset(
     [
         "қандай",
         "қандайы",
@@ -90,6 +92,10 @@ STOP_WORDS = frozenset(
         "қашан",
         "қалай",
         "қалайша",
+    ]
+)
+STOP_WORDS = QUESTION_WORDS | frozenset(
+    [
         "деп",
         "деген",
         "дегеніміз",
@@ -151,7 +157,14 @@ STOP_WORDS = frozenset(
 
 
 class QueryError(ValueError):
-    """The query cannot be searched; the message says why (shown to the user, HTTP 400)."""
+    """The query cannot be searched; the message says why (shown to the user, HTTP 400).
+    `code` and `params` say the same for a caller that words it in another language
+    (webapp/query_errors.py); "" when the raiser gave none."""
+
+    def __init__(self, message: str, code: str = "", **params) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 # -- syntax tree ---------------------------------------------------------------------------
@@ -389,19 +402,28 @@ def _count_terms(node) -> int:
 def parse(text: str):
     """The syntax tree of a query, or QueryError when there is nothing to search for."""
     if not isinstance(text, str):
-        raise QueryError("The query must be text.")
+        raise QueryError("The query must be text.", "not_text")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"The query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})."
+            f"The query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS}).",
+            "too_long",
+            chars=len(text),
+            max=MAX_QUERY_CHARS,
         )
     tree = _Parser(_tokens(clean(text))).parse()
     if tree is None:
-        raise QueryError("The query has no words to search for.")
+        raise QueryError("The query has no words to search for.", "no_words")
     if _count_terms(tree) > MAX_TERMS:
-        raise QueryError(f"The query has too many words (at most {MAX_TERMS}).")
+        raise QueryError(
+            f"The query has too many words (at most {MAX_TERMS}).", "too_many_words", max=MAX_TERMS
+        )
     for p in _walk(tree):
         if isinstance(p, Phrase) and len(p.words) > MAX_PHRASE_WORDS:
-            raise QueryError(f"A phrase may have at most {MAX_PHRASE_WORDS} words.")
+            raise QueryError(
+                f"A phrase may have at most {MAX_PHRASE_WORDS} words.",
+                "phrase_too_long",
+                max=MAX_PHRASE_WORDS,
+            )
     return tree
 
 
@@ -471,8 +493,11 @@ def _has_cyrillic(word: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in word)
 
 
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
 def _has_latin(word: str) -> bool:
-    return any(ch.isalpha() and ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in word)
+    return _LATIN.search(word) is not None
 
 
 def _latin_to_cyrillic(word: str) -> str | None:
@@ -506,13 +531,52 @@ class Compiler:
         # A prefix repeated in one query is expanded once; all of them share one budget.
         self._expanded: dict[tuple[str, str], tuple[list[str], bool]] = {}
         self._prefix_budget = MAX_QUERY_PREFIX_TERMS
+        # One query asks for the same word's keys and counts several times (matching,
+        # marks, title bonus, information): each is worked out once.
+        self._tokens: dict[tuple[str, str], list] = {}
+        self._df: dict[tuple[str, str], int] = {}
 
     # analysis of one word with the analyzer of a field
     def terms(self, fieldname: str, text: str) -> list[str]:
-        if fieldname not in self.schema.names():
+        return [k[0] for k in self._analyse(fieldname, text)]
+
+    def _analyse(self, fieldname: str, text: str) -> list[tuple[str, str, str, bool]]:
+        """(key, normalised word, language, left unstemmed) of each query token."""
+        got = self._tokens.get((fieldname, text))
+        if got is None:
+            got = []
+            if fieldname in self.schema.names():
+                analyzer = self.schema[fieldname].analyzer
+                got = [
+                    (
+                        t.text,
+                        getattr(t, "norm", t.text),
+                        getattr(t, "lang", ""),
+                        getattr(t, "nostem", False),
+                    )
+                    for t in analyzer(text, mode="query")
+                    if t.text
+                ]
+            self._tokens[(fieldname, text)] = got
+        return got
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        df = self._df.get(key)
+        if df is None:
+            df = self._df[key] = self.reader.doc_frequency(fieldname, text) if self.reader else 0
+        return df
+
+    def second_readings(self, text: str) -> list[str]:
+        """The other word keys of a one-word form with two readings (алып: ал, and the
+        listed word алып; сөзді: сөз, сөзді).  The index keys each form under its likelier
+        reading only, so a query for the form asks for every reading's forms."""
+        toks = self._analyse("text", text)
+        if len(toks) != 1 or toks[0][2] != "kk" or toks[0][3]:
             return []
-        analyzer = self.schema[fieldname].analyzer
-        return [t.text for t in analyzer(text, mode="query") if t.text]
+        key, norm = toks[0][:2]
+        keys = stem_keys(norm)
+        return list(keys[1:]) if keys[0] == key else []
 
     def _read(self, word: str, how: str, **detail) -> None:
         self.understood.append({"word": word, "as": how, "detail": detail})
@@ -540,8 +604,7 @@ class Compiler:
         return out
 
     def _known(self, pairs: list[tuple[str, str]]) -> bool:
-        reader = self.reader
-        return reader is None or any(reader.doc_frequency(f, t) for f, t in pairs)
+        return self.reader is None or any(self.doc_frequency(f, t) for f, t in pairs)
 
     def plain(self, word: str, positive: bool):
         """A word and all its forms (`text`), typed without Kazakh letters (`fold`), and its
@@ -553,6 +616,10 @@ class Compiler:
                 subs.append(q)
                 shown.append(_show("text", terms))
                 keys.append(terms)
+                for other in self.second_readings(spelling) if len(terms) == 1 else []:
+                    subs.append(wq.Term("text", other, boost=boost))
+                    shown.append(_show("text", [other]))
+                    keys.append([other])
             if _has_cyrillic(spelling) and not has_kazakh_letters(spelling):
                 q, fterms = self._field_clause("fold", spelling, boost * FOLD_BOOST)
                 if q is not None:
@@ -759,7 +826,7 @@ class Compiler:
             return self.disj(node.children, positive)
         if isinstance(node, And):
             return self.conj(node.children, positive)[:2]
-        raise QueryError("Unreadable query.")
+        raise QueryError("Unreadable query.", "unreadable")
 
     def disj(self, children: list, positive: bool = True):
         before = len(self.understood)
@@ -807,7 +874,10 @@ class Compiler:
             return children
         self.notes.append("ignored: " + ", ".join(k.text for k in stops))
         for k in stops:
-            self._read(k.text, "ignored_stopword")
+            question = _lower(k.text) in QUESTION_WORDS
+            self._read(
+                k.text, "ignored_stopword", reason="question_word" if question else "common_word"
+            )
         return [k for k in children if not any(k is s for s in stops)]
 
 
@@ -850,26 +920,26 @@ def _without_related(q):
     return q
 
 
-# How much finding a query word says: its idf to this power, so that a rare word outweighs
-# several common ones.  KazQAD dev nDCG@10 by power: 1: 0.656, 2: 0.673, 3: 0.680, 4: 0.677
-# (no such ordering: 0.649).
-INFO_POWER = 3
+# How much finding a query word says: its self-information, -log P(a paragraph holds it) =
+# log(N / df) nats, the rarest term's for a clause that stands for several.  Information of
+# independent events adds up, so what a paragraph holds of the query is the sum over the
+# words it holds: a word found in every paragraph says nothing, a rare one a lot.
 INFO_FIELDS = ("text", "exact", "fold")
 INFO_TERMS = 64
 
 
-def _info(q, reader) -> float:
-    """The information of a clause: the idf of its rarest term, to INFO_POWER."""
-    if reader is None:
+def _info(q, comp: Compiler) -> float:
+    """The information of a clause: the self-information of its rarest term."""
+    if comp.reader is None:
         return 1.0
     best = 0.0
-    n = reader.doc_count_all() or 1
+    n = comp.reader.doc_count_all() or 1
     # (a prefix may stand for hundreds of terms: its first INFO_TERMS are enough)
     for fieldname, text in islice(q.iter_all_terms(), INFO_TERMS):
-        df = reader.doc_frequency(fieldname, text) if fieldname in INFO_FIELDS else 0
+        df = comp.doc_frequency(fieldname, text) if fieldname in INFO_FIELDS else 0
         if df:
-            best = max(best, math.log(n / df) + 1.0)
-    return best**INFO_POWER
+            best = max(best, math.log(n / df))
+    return best
 
 
 def compile_query(tree, schema, reader=None, deadline: Deadline = NEVER) -> Compiled:
@@ -879,7 +949,7 @@ def compile_query(tree, schema, reader=None, deadline: Deadline = NEVER) -> Comp
     clauses: list[Clause] = []
     if isinstance(tree, And):
         strict, shown, pos, filters, neg = comp.conj(tree.children)
-        clauses = [Clause(p[0], _label(p[2]), _info(p[0], reader)) for p in pos]
+        clauses = [Clause(p[0], _label(p[2]), _info(p[0], comp)) for p in pos]
         if len(pos) >= 2:
             loose = wq.Or([p[0] for p in pos])
             req = [f[0] for f in filters]
@@ -892,10 +962,11 @@ def compile_query(tree, schema, reader=None, deadline: Deadline = NEVER) -> Comp
         if isinstance(strict, wq.Not):
             strict = None
         if strict is not None:
-            clauses = [Clause(strict, _label(tree), _info(strict, reader))]
+            clauses = [Clause(strict, _label(tree), _info(strict, comp))]
     if strict is None:
         raise QueryError(
-            "The query has no words to search for (a query of only excluded words finds nothing)."
+            "The query has no words to search for (a query of only excluded words finds nothing).",
+            "only_excluded",
         )
     word_only = None
     if comp.marks.roots and len(clauses) == 1:

@@ -13,12 +13,24 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from rapidfuzz.distance import OSA
+
 from indexer.search.budget import NEVER, Deadline
 from indexer.search.query import Compiled, Compiler
+from indexer.text.collation import KAZAKH_ALPHABET
+from indexer.text.normalize import is_cyrillic_word
 
 MIN_LENGTH = 3  # shorter words are not corrected
 MAX_WORDS = 3  # unknown words of one query looked at
 PREFIX = 2  # a correction keeps the first letters as typed (and is found much faster)
+LONG_PREFIX = 3  # ... three of them for a word this long or longer: see LONG_FROM
+LONG_FROM = 6
+# A realistic vocabulary has thousands of forms under a two-letter prefix (the 100K benchmark
+# index: 11,600 under «қа», a 30 ms walk).  So a short word's one-edit neighbours are spelled
+# out and looked up (a few hundred look-ups of ~20 us), and a long word's walk keeps three
+# letters as typed (typos there are rare), which reads a few hundred terms.
+LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyzäğıñöşüūéú"
+OTHER_CHARACTERS = "0123456789-"  # index forms hold digits and hyphens too ("с-300")
 TWO_EDITS_FROM = 7  # words this long may be two edits away from their correction; shorter, one
 
 
@@ -37,8 +49,10 @@ def closest_word(searcher, form: str) -> str | None:
     analyzer = searcher.schema["text"].analyzer
     for dist in (1, 2) if len(form) >= TWO_EDITS_FROM else (1,):
         # (two edits away: one more letter kept as typed, else the walk costs tens of ms)
-        keep = PREFIX + dist - 1
-        found = [t for t in reader.terms_within("exact", form, dist, prefix=keep) if t != form]
+        if len(form) < LONG_FROM:
+            found = _one_edit(reader, form, PREFIX)
+        else:
+            found = _within(reader, form, dist, LONG_PREFIX + dist - 1)
         if not found:
             continue
         words: dict[str, list[str]] = defaultdict(list)  # the index's word key -> forms
@@ -51,6 +65,46 @@ def closest_word(searcher, form: str) -> str | None:
         best = max(words, key=lambda k: (weight[k], k))
         return min(words[best], key=lambda f: (len(f), f))
     return None
+
+
+def _within(reader, form: str, dist: int, keep: int) -> list[str]:
+    """The index's written forms (other than `form`) that begin with its first `keep`
+    letters and are at most `dist` edits from it (Whoosh's Damerau-Levenshtein, which is the
+    optimal-string-alignment distance): what Whoosh's `terms_within` finds, by walking the
+    prefix's terms in order (read in one sweep) rather than by its automaton,
+    which seeks the term file once a step and costs tens of ms a word.  RapidFuzz measures
+    the distances in C."""
+    out = []
+    n = len(form)
+    osa = OSA.distance
+    for btext in reader.expand_prefix("exact", form[:keep]):
+        term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
+        if abs(len(term) - n) <= dist and term != form and osa(term, form) <= dist:
+            out.append(term)
+    return out
+
+
+def _edits(form: str, keep: int) -> set[str]:
+    """Every string one edit (delete, adjacent swap, replace, insert) from `form` that keeps
+    its first `keep` letters: the forms the OSA distance puts at 1."""
+    script = KAZAKH_ALPHABET.replace(" ", "") if is_cyrillic_word(form) else LATIN_LETTERS
+    letters = script + OTHER_CHARACTERS
+    head, out = form[:keep], set[str]()
+    for i in range(keep, len(form) + 1):
+        left, right = form[:i], form[i:]
+        out.update(left + c + right for c in letters)
+        if right:
+            out.add(left + right[1:])
+            out.update(left + c + right[1:] for c in letters)
+        if len(right) > 1:
+            out.add(left + right[1] + right[0] + right[2:])
+    out.discard(form)
+    return {w for w in out if w.startswith(head)}
+
+
+def _one_edit(reader, form: str, keep: int) -> list[str]:
+    """What `_within(reader, form, 1, keep)` finds, by looking up each one-edit neighbour."""
+    return sorted(w for w in _edits(form, keep) if ("exact", w) in reader)
 
 
 def suggest(searcher, q: str, comp: Compiled, deadline: Deadline = NEVER) -> str | None:

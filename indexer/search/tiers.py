@@ -9,11 +9,12 @@ the next one in the ranked list, and each tier is counted on its own:
   "some" (queries of two or more words: paragraphs with some of them).
 
 Within a tier paragraphs are ranked by score (BM25F as Whoosh computes it, plus the title,
-heading and proximity bonuses); in the "some" tier first by `information`, the sum of the
-idf of the query words a paragraph holds, so that a paragraph with the rare word of a
-question comes before those with only its common words.  The sort key is therefore
-(tier, information, score), ties in document order.  Totals, tier counts and facets are
-those of every match, whatever page is asked for.
+heading and proximity bonuses); in the "some" tier first by `information`: the sum of the
+self-information, log(N / df), of the query words a paragraph holds (indexer.search.query),
+so that a paragraph with the rare word of a question comes before those with only its
+common words.  The sort key is therefore (tier, information, score), ties in document
+order.  Totals, tier counts and facets are those of every match, whatever page is asked
+for.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Ranked:
     slot: int
     score: float
     tier: str
-    information: float = 0.0
+    information: float = 0.0  # "some" tier: what it holds of the query's information
     docnum: int = -1
 
 
@@ -150,7 +151,8 @@ def whoosh_top(run: Run, q: wq.Query, extra: list, k: int, within: int) -> list[
     docnum_of, slot_of = lay.docnum_of, lay.slot_of
     allowed = {docnum_of[s] for s in slots_of_bits(within)}
     # Every match is scored (limit=None): Whoosh 2.7.4's top-N skips blocks by a quality
-    # bound that is wrong for these queries, and misses better paragraphs.
+    # bound that is wrong for some of these queries (with limit=k, the tier tops of
+    # tests/test_ranker.py's random queries differ), and the bonus leaves are added after.
     results = run.searcher.search(q, limit=None, filter=allowed)
     scores = {slot_of[hit.docnum]: hit.score or 0.0 for hit in results}
     for td, boost, _c in extra:

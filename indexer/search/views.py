@@ -27,9 +27,21 @@ from indexer.search.highlight import highlight
 from indexer.search.query import compile_query, parse
 from indexer.search.ranker import slots_of_bits
 
-__all__ = ["QueryError", "NotFound", "term_view", "document_view", "format_term_text"]
+__all__ = [
+    "QueryError",
+    "NotFound",
+    "term_view",
+    "document_view",
+    "format_term_text",
+    "TERM_DOCUMENTS",
+    "MAX_TERM_DOCUMENTS",
+]
 
 TERM_LINES = 20  # concordance lines on the word page (the concordance page has them all)
+# Documents listed per page of the word page's per-document table (a common word is in
+# most documents: listing them all made /term 194 KB at 10K paragraphs), and at most.
+TERM_DOCUMENTS, MAX_TERM_DOCUMENTS = 50, 1_000
+TOP_DOCUMENTS = 10  # documents with the most occurrences, whatever the page (for a chart)
 CONTEXT = 60  # characters of context beside each of them
 PER_WORDS = 10_000  # frequencies are given per this many words
 _YEAR = re.compile(r"(?<!\d)([12]\d{3})(?!\d)")
@@ -101,9 +113,27 @@ def _frequency(handle, per_para: dict[int, int], lay, words: dict[str, int]):
     return documents, by_year
 
 
-def term_view(handle, w: str) -> dict:
+def _check_page(offset: int, limit: int) -> None:
+    if offset < 0:
+        raise QueryError("offset must not be negative.", "negative", name="offset")
+    if not 1 <= limit <= MAX_TERM_DOCUMENTS:
+        raise QueryError(
+            f"limit must be between 1 and {MAX_TERM_DOCUMENTS}.",
+            "out_of_range",
+            name="limit",
+            low=1,
+            high=MAX_TERM_DOCUMENTS,
+        )
+
+
+def term_view(handle, w: str, offset: int = 0, limit: int = TERM_DOCUMENTS) -> dict:
     """One word across the corpus: its forms and related words with counts, how often it
-    occurs per document (per 10,000 words) and per year, and its first concordance lines."""
+    occurs per document (per 10,000 words) and per year, and its first concordance lines.
+
+    `documents` is one page of the documents holding the word, most occurrences first
+    (`offset`, `limit`); `document_count` counts them all, `top_documents` are the first
+    TOP_DOCUMENTS of them on every page."""
+    _check_page(offset, limit)
     t0 = time.perf_counter()
     with _searcher(handle) as s:
         word = resolve_word(handle, s, w)
@@ -126,7 +156,10 @@ def term_view(handle, w: str) -> dict:
         "forms": [{"form": f["form"], "count": f["count"]} for f in word.forms],
         "related": word.related,
         "link_query": link_query(word),
-        "documents": documents,
+        "documents": documents[offset : offset + limit],
+        "documents_offset": offset,
+        "documents_limit": limit,
+        "top_documents": documents[:TOP_DOCUMENTS],
         "years": by_year if any(r["count"] for r in by_year) else [],
         "lines": kwic["lines"] if kwic else [],
         "lines_shown": len(kwic["lines"]) if kwic else 0,
@@ -214,6 +247,12 @@ def format_term_text(result: dict) -> str:
     for d in result["documents"]:
         per = f", {d['per_10k']} per 10,000 words" if d["per_10k"] is not None else ""
         lines.append(f"  {d['doc_id']}: {d['count']}{per}")
+    first, shown = result["documents_offset"], len(result["documents"])
+    if shown < result["document_count"]:
+        lines.append(
+            f"  (documents {first + 1 if shown else 0}-{first + shown} of "
+            f"{result['document_count']} shown)"
+        )
     for y in result["years"]:
         lines.append(f"  {y['year']}: {y['count']} in {y['documents']} documents")
     lines.append("")

@@ -264,7 +264,7 @@ class KazakhStemmer:
         (ерн → ерін, халқ → халық); the restored shapes first, as a Kazakh word does
         not end so (the word lists hold a few such forms: есеб); None when the lexicon
         knows none of them."""
-        nouns = self._lex.nouns  # type: ignore[union-attr]
+        nouns = self._lex.nouns  # type: ignore[union-attr]  # only called when the lexicon is loaded
         repaired = self._repair.get(stem[-1])
         whole = stem[:-1] + repaired if repaired else stem
         if (
@@ -399,9 +399,9 @@ class KazakhStemmer:
         (both its nouns and its verbs hold inflected forms: берме-, қалма-)."""
         lex = self._lex
         if path and path[-1] in self._verbal:
-            curated = lex.root_verbs  # type: ignore[union-attr]
+            curated = lex.root_verbs  # type: ignore[union-attr]  # _tier runs only with a lexicon
             return 2 if key in curated or key in self._root_verb_keys else 1
-        return 2 if key in lex.roots else 1  # type: ignore[union-attr]
+        return 2 if key in lex.roots else 1  # type: ignore[union-attr]  # (as above)
 
     def _unvoiced(self, best: tuple[str, tuple[str, ...]], cands: tuple[_Cand, ...]) -> str | None:
         """The shortest listed verb under the voice suffixes of a verbal reading."""

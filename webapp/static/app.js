@@ -106,6 +106,63 @@
     button.hidden = false;
   }
 
+  // A document's paragraph citation box links to the paragraph's /cite page; with
+  // JavaScript it fills itself from that page when first opened, and offers to copy the
+  // paragraph's text with its citation.
+  function setupCiteLink(link) {
+    var box = link.closest("details");
+    if (!box) { return; }
+    box.addEventListener("toggle", function () {
+      if (!box.open || box.getAttribute("data-loaded")) { return; }
+      box.setAttribute("data-loaded", "1");
+      fetch(link.href, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .catch(function () { return null; })
+        .then(function (html) {
+          if (html) { fillCite(link, new DOMParser().parseFromString(html, "text/html")); }
+        });
+    });
+  }
+
+  function fillCite(link, page) {
+    var id = link.getAttribute("data-cite");
+    var body = link.closest(".cite-body");
+    var first = body.firstElementChild;
+    function add(el) { body.insertBefore(el, first); return el; }
+    function make(tag, cls, text) {
+      var el = document.createElement(tag);
+      el.className = cls;
+      el.textContent = text;
+      return el;
+    }
+    ["gost", "apa"].forEach(function (style) {
+      var text = page.getElementById("cite-" + style);
+      var heading = page.getElementById(style + "-h");
+      var button = page.querySelector('button[data-copy="cite-' + style + '"]');
+      if (!text || !heading || !button) { return; }
+      var label = add(make("p", "cite-label", heading.textContent));
+      label.id = id + "-" + style + "-label";
+      var pre = add(make("pre", "cite-text", text.textContent));
+      pre.id = id + "-" + style;
+      pre.setAttribute("aria-labelledby", label.id);
+      var copy = add(make("button", "copy", button.textContent));
+      copy.type = "button";
+      copy.setAttribute("data-copy", pre.id);
+      setupCopy(copy);
+    });
+    var article = link.closest("article");
+    var section = link.closest("section");
+    var para = section ? section.querySelector(".para-text") : null;
+    if (article && para && para.id) {
+      var quote = make("button", "copy", article.getAttribute("data-quote-label"));
+      quote.type = "button";
+      quote.setAttribute("data-copy", id + "-" + article.getAttribute("data-quote-style"));
+      quote.setAttribute("data-quote", para.id);
+      add(make("p", "cite-quote", "")).appendChild(quote);
+      setupCopy(quote);
+    }
+  }
+
   // -- search as you type -----------------------------------------------------------------
   // The plain form still submits as before. With JavaScript, results of the page /search
   // replace <main> while typing (debounced; a newer keystroke aborts the older request),
@@ -263,6 +320,7 @@
 
   function enhance(root) {
     root.querySelectorAll("button[data-copy]").forEach(setupCopy);
+    root.querySelectorAll("a[data-cite]").forEach(setupCiteLink);
   }
 
   function start() {
