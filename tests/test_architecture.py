@@ -108,8 +108,12 @@ def test_no_import_cycle():
 
 
 def test_indexer_never_imports_webapp():
-    bad = [m for m, targets in GRAPH.items() if m.startswith("indexer") and any(
-        t == "webapp" or t.startswith("webapp.") for t in targets)]
+    bad = [
+        m
+        for m, targets in GRAPH.items()
+        if m.startswith("indexer")
+        and any(t == "webapp" or t.startswith("webapp.") for t in targets)
+    ]
     assert bad == []
 
 
@@ -149,6 +153,7 @@ def test_functions_are_short_or_say_why(package):
 
 
 def test_every_package_says_what_its_room_is_for():
-    silent = [m for m, p in MODULES.items() if p.name == "__init__.py"
-              and not ast.get_docstring(TREES[m])]
+    silent = [
+        m for m, p in MODULES.items() if p.name == "__init__.py" and not ast.get_docstring(TREES[m])
+    ]
     assert silent == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import quote
+from urllib.request import urlopen
 
 import pytest
 
@@ -460,3 +462,51 @@ def test_search_as_you_type(live_server, open_page):
         "() => [...document.querySelectorAll('#q-suggest [role=option]')]"
         ".some(o => o.textContent.startsWith('дағд'))"
     )
+
+
+PAPER = "nur-otan-strategy-2009-2012"
+
+
+def _kwic_page(page) -> list[tuple[str, str]]:
+    return [
+        (li.locator("mark.kwic-form").inner_text(), li.locator(".kwic-link").get_attribute("href"))
+        for li in page.locator("ul.kwic > li").all()
+    ]
+
+
+def test_the_concordance_pages_through_every_occurrence(mixed_server, open_page):
+    """Issue #11: the 34 occurrences of дағдарыс in the paper, over pages of 10 sorted by
+    the right context, in the order the API gives (whose Kazakh collation is tested in
+    tests/test_concordance.py), each line linking to its paragraph with the word marked."""
+    args = f"w={quote(WORD)}&doc={PAPER}&sort=right&limit=10"
+    page = open_page(FIRST_VIEWPORTS["wide"])
+    page.goto(mixed_server + "/concordance?" + args)
+    seen: list[tuple[str, str]] = []
+    while True:
+        seen += _kwic_page(page)
+        nxt = page.locator('a[rel="next"]')
+        if not nxt.count():
+            break
+        nxt.first.click()
+        page.wait_for_load_state()
+    api = json.load(
+        urlopen(f"{mixed_server}/api/concordance?{args.replace('limit=10', 'limit=100')}")
+    )
+    assert api["total"] == len(seen) == 34
+    assert [m for m, _ in seen] == [line["match"] for line in api["lines"]]
+    page.goto(mixed_server + seen[0][1])
+    assert page.locator("mark").count() >= 1
+
+
+def test_unticking_a_form_removes_its_lines(mixed_server, open_page):
+    page = open_page(FIRST_VIEWPORTS["wide"])
+    page.goto(mixed_server + f"/concordance?w={quote(WORD)}&doc={PAPER}&limit=100")
+    before = [m for m, _ in _kwic_page(page)]
+    gone = "дағдарыстан"
+    assert gone in before
+    page.locator(f'input[name="form"][value="{gone}"]').uncheck()
+    page.get_by_role("button", name=re.compile("Apply|Қолдану|Применить|Көрсету")).last.click()
+    page.wait_for_url(re.compile(r"form="))
+    after = [m for m, _ in _kwic_page(page)]
+    assert gone not in [m.lower() for m in after]
+    assert len(after) == len(before) - sum(1 for m in before if m.lower() == gone)

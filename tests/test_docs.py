@@ -141,8 +141,8 @@ LIMITS = [
         r"\(([\d,]+) for all the prefixes of a query\)",
         [query.MAX_QUERY_PREFIX_TERMS],
     ),
-    ("offset", r"`offset` ≤ ([\d,]+)", [engine.MAX_OFFSET, webapp.security.MAX_OFFSET]),
-    ("limit", r"`limit` ≤ ([\d,]+)\.", [engine.MAX_LIMIT, webapp.security.MAX_LIMIT]),
+    ("offset", r"`offset` ≤ ([\d,]+)", [engine.MAX_OFFSET]),
+    ("limit", r"`limit` ≤ ([\d,]+)\.", [engine.MAX_LIMIT]),
     ("time budget, s", r"A search may take ([\d,]+) seconds", [budget.DEFAULT_BUDGET]),
     (
         "request line, bytes",

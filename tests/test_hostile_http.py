@@ -19,7 +19,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -693,6 +693,10 @@ def test_no_worker_stuck_after_the_storm(server):
     ] * 4
     with ThreadPoolExecutor(8) as pool:
         for a, target in zip(pool.map(lambda t: get(port, t), slow), slow):
+            if a.status == 503 and "*" in unquote(target):
+                # Expensive searches take turns; a burst is refused at once (issue #13).
+                assert int(a.headers["retry-after"]) >= 1, target
+                continue
             assert_sane(a, target)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(8) as pool:

@@ -40,7 +40,7 @@ PEAK_RSS_LIMIT_KB = 500 * 1024
 
 # Reads one file in a fresh interpreter and prints the skip reason and the peak RSS.
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from indexer.ingest.model import SkipFile
 from indexer.ingest.readers import read_documents
 t = time.monotonic()
@@ -49,8 +49,11 @@ try:
     reason = None
 except SkipFile as exc:
     reason = exc.reason
+# VmHWM, not getrusage's ru_maxrss: that survives execve, so it would start at the peak of
+# the pytest process that spawned this one.
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
 print(json.dumps({"reason": reason, "seconds": time.monotonic() - t,
-                  "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                  "peak_kb": int(hwm.split()[1])}))
 """
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from webapp import data
 from webapp.citation import MEDIA, STYLES, absolute_root, cite_paragraph
+from webapp.concordance import run_term
 from webapp.i18n import fast_gettext as _
 from webapp.openapi import openapi_document
 from webapp.params import (
@@ -37,7 +38,7 @@ def term():
     w = query_arg("w").strip()
     if not w:
         raise BadRequest(_("The parameter w (a word) is required."))
-    return jsonify(data.run_term(data.handle(), w))
+    return jsonify(run_term(data.handle(), w))
 
 
 @bp.get("/api/complete")

@@ -18,10 +18,10 @@ from urllib.parse import quote
 
 from flask import request
 
+from indexer.index.schema import SECTION_SEPARATOR
 from webapp.data import fingerprint, paragraph_fields
 from webapp.i18n import fast_gettext as _
 
-SECTION_SEPARATOR = " › "
 STYLES = ("plain", "gost", "apa", "bibtex", "ris", "csl")
 
 # style -> (content type, file extension for a download or None to show inline)

@@ -7,7 +7,6 @@ the page says what to run.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 import threading
@@ -18,6 +17,7 @@ from typing import Any
 from flask import current_app, g
 
 from indexer.analysis.analyzers import stem_word
+from indexer.config import env_int
 from indexer.index.store import (
     IndexDamaged,
     IndexError_,
@@ -64,7 +64,7 @@ class Missing(Exception):
 # a large index (about 6 s at a million paragraphs). From this size on, that is done in a
 # background thread while requests are still answered from the previous generation; below
 # it, by the first request that sees the new one. $IZDE_BACKGROUND_SWITCH overrides.
-BACKGROUND_SWITCH_PARAGRAPHS = int(os.environ.get("IZDE_BACKGROUND_SWITCH", "") or 200_000)
+BACKGROUND_SWITCH_PARAGRAPHS = env_int("IZDE_BACKGROUND_SWITCH", 200_000, 0)
 SWITCH_WARM_SECONDS = 5.0  # frequent terms decoded before the new generation is served
 SWITCH_INTERVAL = 0.0005  # seconds: the interpreter's switch interval while preparing
 
@@ -179,14 +179,6 @@ def run_search(
             order=order,
             facets=engine.FACETS if facets is None else facets,
         )
-    except engine.QueryError as exc:
-        raise BadQuery(exc) from None
-
-
-def run_term(h: Any, w: str) -> dict:
-
-    try:
-        return views.term_view(h, w)
     except engine.QueryError as exc:
         raise BadQuery(exc) from None
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from indexer.search import views
+from indexer.search.engine import MAX_LIMIT, MAX_OFFSET
 from webapp.citation import MEDIA, STYLES
+from webapp.concordance import MAX_OFFSET as TERM_MAX_OFFSET
 from webapp.data import STATS_LIMIT
 from webapp.params import (
     COMPLETE_LIMIT,
@@ -16,8 +19,6 @@ from webapp.params import (
 )
 from webapp.security import (
     LIMIT_REQUEST_LINE,
-    MAX_LIMIT,
-    MAX_OFFSET,
     MAX_PARAGRAPH,
     MAX_QUERY,
 )
@@ -136,8 +137,16 @@ def _term_path() -> dict:
     return _get(
         "Where a word appears: its forms, counts per document, concordance",
         "term",
-        [WORD_PARAM],
-        {"200": _json("TermView"), "400": _error("No word given"), "503": NO_INDEX},
+        [
+            WORD_PARAM,
+            _int_param("offset", 0, 0, TERM_MAX_OFFSET),
+            _int_param("limit", views.TERM_DOCUMENTS, 1, views.MAX_TERM_DOCUMENTS),
+        ],
+        {
+            "200": _json("TermView"),
+            "400": _error("No word given, or offset/limit out of range"),
+            "503": NO_INDEX,
+        },
     )
 
 

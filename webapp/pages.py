@@ -9,9 +9,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from indexer.index.schema import SECTION_SEPARATOR
+from indexer.search.engine import MAX_OFFSET
 from webapp import data, explain
 from webapp.citation import absolute_root, build_citation, cite_paragraph, permanent_path
-from webapp.concordance import term_page
+from webapp.concordance import run_term, term_page
 from webapp.i18n import fast_gettext as _
 from webapp.params import (
     DEFAULT_FACETS,
@@ -23,7 +25,6 @@ from webapp.params import (
     search_params,
 )
 from webapp.security import (
-    MAX_OFFSET,
     MAX_QUERY,
     check_doc_id,
     int_arg,
@@ -33,7 +34,6 @@ from webapp.security import (
 
 bp = Blueprint("pages", __name__)
 
-SECTION_SEPARATOR = " › "
 PAGE_STYLES = ("gost", "apa")  # the citation styles a page shows and copies (plain is `text`)
 
 
@@ -393,7 +393,7 @@ def permanent(doc_id: str, n: int):
 @bp.get("/term")
 def term():
     w = query_arg("w").strip()
-    view = data.run_term(data.handle(), w) if w else None
+    view = run_term(data.handle(), w) if w else None
     return render_template("term.html", w=w, q="", view=term_page(view) if view else None)
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from flask import request
 
+from indexer.search import complete
+from indexer.search.engine import FACETS, MAX_FACETS, MAX_LIMIT, MAX_OFFSET, ORDERS
 from webapp.i18n import fast_gettext as _
 from webapp.security import (
-    MAX_LIMIT,
-    MAX_OFFSET,
     MAX_PARAGRAPH,
     BadRequest,
     int_arg,
@@ -17,13 +17,11 @@ from webapp.security import (
     valid_doc_id,
 )
 
-ORDERS = ("relevance", "document")
 DEFAULT_LIMIT = 10
-DEFAULT_FACETS = 20  # documents listed in the per-document counts (indexer.search.engine.FACETS)
-MAX_FACETS = 1_000  # indexer.search.engine.MAX_FACETS
+DEFAULT_FACETS = FACETS  # documents listed in the per-document counts
 MAX_STATS_LIMIT = 1_000  # documents on one page of /api/stats
 MAX_STATS_OFFSET = 10_000_000
-COMPLETE_LIMIT, MAX_COMPLETE_LIMIT = 8, 20  # completions of /api/complete
+COMPLETE_LIMIT, MAX_COMPLETE_LIMIT = complete.DEFAULT_LIMIT, complete.MAX_LIMIT  # /api/complete
 
 
 @dataclass

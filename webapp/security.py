@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, current_app, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from indexer.search.query import MAX_QUERY_CHARS
 from webapp.i18n import fast_gettext as _
 
 CSP = (
@@ -27,9 +28,7 @@ HEADERS = {
 # The ids indexer/ingest/ids.py makes: file-name slugs (lower case) and JSON Lines record ids (case
 # kept). Only ever looked up in the index's metadata, never joined to a path.
 DOC_ID = re.compile(r"(?!\.+$)[A-Za-z0-9._-]{1,200}")
-MAX_QUERY = 1000
-MAX_LIMIT = 100
-MAX_OFFSET = 10_000
+MAX_QUERY = MAX_QUERY_CHARS  # the engine's limits, defined once there
 MAX_PARAGRAPH = 10_000_000
 # The longest request line webapp/serve.py lets gunicorn take (its own maximum): a query of
 # MAX_QUERY Kazakh letters is about 6 KB percent-encoded.

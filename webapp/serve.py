@@ -47,6 +47,7 @@ from gevent.threadpool import ThreadPool
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.ggevent import GeventWorker
 
+from indexer.config import env_float, env_int
 from indexer.search.engine import prepare_for_workers
 from webapp import create_app, data
 from webapp.security import LIMIT_REQUEST_LINE
@@ -65,10 +66,8 @@ WARM_SECONDS = 20.0  # $IZDE_WARM_SECONDS: decoding frequent terms before servin
 
 def default_workers() -> int:
     """$IZDE_WORKERS, else one worker process per CPU (at most MAX_AUTO_WORKERS)."""
-    raw = os.environ.get("IZDE_WORKERS", "").strip()
-    if raw.isdigit() and int(raw) >= 1:
-        return int(raw)
-    return max(1, min(os.cpu_count() or 1, MAX_AUTO_WORKERS))
+    auto = max(1, min(os.cpu_count() or 1, MAX_AUTO_WORKERS))
+    return env_int("IZDE_WORKERS", auto, 1, 64)
 
 
 def configure_logging() -> None:
@@ -83,10 +82,7 @@ def configure_logging() -> None:
 
 
 def warm_seconds() -> float:
-    try:
-        return max(0.0, float(os.environ.get("IZDE_WARM_SECONDS", WARM_SECONDS)))
-    except ValueError:
-        return WARM_SECONDS
+    return env_float("IZDE_WARM_SECONDS", WARM_SECONDS, 0.0)
 
 
 def warm_master(index_dir: Path) -> None:
