@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.search.budget import MAX_BUDGET, TIME_BUDGET, Busy, Deadline
+from indexer.search.budget import TIME_BUDGET, Busy, Deadline
 from indexer.search.engine import (
     QueryError,
     _cache,
@@ -36,10 +36,11 @@ from indexer.search.engine import (
     _paragraph_links,
     _ranker,
     _searcher,
+    checked_budget,
     term_postings,
 )
 from indexer.search.highlight import tokens
-from indexer.search.query import Compiler, clean
+from indexer.search.query import Compiler, clean, in_range
 from indexer.text.collation import sort_key
 from indexer.text.normalize import KAZAKH_FOLD, fold_kazakh
 
@@ -645,28 +646,6 @@ def _run_lines(
     return out
 
 
-def _check_width(width: int) -> int:
-    if not MIN_WIDTH <= width <= MAX_WIDTH:
-        raise QueryError(
-            f"width must be between {MIN_WIDTH} and {MAX_WIDTH}.",
-            "out_of_range",
-            name="width",
-            low=MIN_WIDTH,
-            high=MAX_WIDTH,
-        )
-    return width
-
-
-def _check_budget(budget: float | None) -> float | None:
-    if budget is not None and not 0 < budget <= MAX_BUDGET:
-        raise QueryError(
-            f"budget must be more than 0 and at most {MAX_BUDGET:g} seconds.",
-            "budget",
-            high=f"{MAX_BUDGET:g}",
-        )
-    return budget
-
-
 def concordance(
     handle,
     w: str,
@@ -683,18 +662,11 @@ def concordance(
     `budget`: seconds the request may take (the search budget by default; waiting for a
     turn counts).  A context sort that cannot finish within it is refused (`sort_refused`,
     the lines in document order); Busy when no turn comes in time."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(
-            f"limit must be between 1 and {MAX_LIMIT}.",
-            "out_of_range",
-            name="limit",
-            low=1,
-            high=MAX_LIMIT,
-        )
+    in_range(limit, "limit", 1, MAX_LIMIT)
     if offset < 0:
         raise QueryError("offset must not be negative.", "negative", name="offset")
-    _check_width(width)
-    deadline = Deadline(_check_budget(budget))
+    in_range(width, "width", MIN_WIDTH, MAX_WIDTH)
+    deadline = Deadline(checked_budget(budget))
     sel = _select(handle, w, forms, doc, sort, deadline)
     plan = sel.plan
     i = bisect_right(plan.ends, offset)
@@ -734,8 +706,8 @@ def iter_lines(
     The word and the order are settled before this returns, within `budget` as for
     `concordance` (a bad request raises QueryError here, not halfway through an export);
     the lines are then read without a deadline, a turn per chunk."""
-    _check_width(width)
-    sel = _select(handle, w, forms, doc, sort, Deadline(_check_budget(budget)))
+    in_range(width, "width", MIN_WIDTH, MAX_WIDTH)
+    sel = _select(handle, w, forms, doc, sort, Deadline(checked_budget(budget)))
 
     def lines() -> Iterator[dict]:
         for chunk in _chunks(sel.plan.runs, EXPORT_CHUNK):

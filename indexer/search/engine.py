@@ -26,7 +26,7 @@ from indexer.search.caches import (
     warm_caches,
 )
 from indexer.search.highlight import highlight
-from indexer.search.query import Compiled, QueryError, compile_query, is_expensive, parse
+from indexer.search.query import Compiled, QueryError, compile_query, in_range, is_expensive, parse
 from indexer.search.ranker import decode_postings
 from indexer.search.suggest import suggest
 from indexer.search.text_output import format_text
@@ -113,22 +113,8 @@ def _validate(limit, offset, order) -> tuple[int, int]:
         raise QueryError(
             "limit and offset must be whole numbers.", "not_whole_number", name="limit/offset"
         ) from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(
-            f"limit must be between 1 and {MAX_LIMIT}.",
-            "out_of_range",
-            name="limit",
-            low=1,
-            high=MAX_LIMIT,
-        )
-    if not 0 <= offset <= MAX_OFFSET:
-        raise QueryError(
-            f"offset must be between 0 and {MAX_OFFSET}.",
-            "out_of_range",
-            name="offset",
-            low=0,
-            high=MAX_OFFSET,
-        )
+    in_range(limit, "limit", 1, MAX_LIMIT)
+    in_range(offset, "offset", 0, MAX_OFFSET)
     if order not in ORDERS:
         raise QueryError(
             "order must be 'relevance' or 'document'.",
@@ -139,7 +125,7 @@ def _validate(limit, offset, order) -> tuple[int, int]:
     return limit, offset
 
 
-def _budget(budget) -> float | None:
+def checked_budget(budget) -> float | None:
     if budget is None:
         return None
     try:
@@ -163,22 +149,8 @@ def _facet_count(facets) -> int:
     try:
         facets = int(facets)
     except (TypeError, ValueError):
-        raise QueryError(
-            f"facets must be a whole number from 0 to {MAX_FACETS}.",
-            "out_of_range",
-            name="facets",
-            low=0,
-            high=MAX_FACETS,
-        ) from None
-    if not 0 <= facets <= MAX_FACETS:
-        raise QueryError(
-            f"facets must be a whole number from 0 to {MAX_FACETS}.",
-            "out_of_range",
-            name="facets",
-            low=0,
-            high=MAX_FACETS,
-        )
-    return facets
+        facets = -1  # refused below, with the same message
+    return in_range(facets, "facets", 0, MAX_FACETS)
 
 
 # -- search -------------------------------------------------------------------------------------
@@ -228,7 +200,7 @@ def search(
     Raises QueryError for a query that cannot be searched, Busy when no turn comes in time.
     """
     t0 = time.perf_counter()
-    deadline = Deadline(_budget(budget))
+    deadline = Deadline(checked_budget(budget))
     limit, offset = _validate(limit, offset, order)
     nfacets = _facet_count(facets)
     tree = parse(q)

@@ -167,6 +167,20 @@ class QueryError(ValueError):
         self.params = params
 
 
+def in_range(value: int, name: str, low: int, high: int) -> int:
+    """`value` when low <= value <= high, else the QueryError every paging and size
+    parameter gives (code "out_of_range")."""
+    if not low <= value <= high:
+        raise QueryError(
+            f"{name} must be between {low} and {high}.",
+            "out_of_range",
+            name=name,
+            low=low,
+            high=high,
+        )
+    return value
+
+
 # -- syntax tree ---------------------------------------------------------------------------
 
 

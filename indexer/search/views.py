@@ -24,7 +24,7 @@ from indexer.search.engine import (
     term_docnums,
 )
 from indexer.search.highlight import highlight
-from indexer.search.query import compile_query, parse
+from indexer.search.query import compile_query, in_range, parse
 from indexer.search.ranker import slots_of_bits
 
 __all__ = [
@@ -116,14 +116,7 @@ def _frequency(handle, per_para: dict[int, int], lay, words: dict[str, int]):
 def _check_page(offset: int, limit: int) -> None:
     if offset < 0:
         raise QueryError("offset must not be negative.", "negative", name="offset")
-    if not 1 <= limit <= MAX_TERM_DOCUMENTS:
-        raise QueryError(
-            f"limit must be between 1 and {MAX_TERM_DOCUMENTS}.",
-            "out_of_range",
-            name="limit",
-            low=1,
-            high=MAX_TERM_DOCUMENTS,
-        )
+    in_range(limit, "limit", 1, MAX_TERM_DOCUMENTS)
 
 
 def term_view(handle, w: str, offset: int = 0, limit: int = TERM_DOCUMENTS) -> dict:
