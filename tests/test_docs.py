@@ -293,7 +293,9 @@ def _modules_named() -> set[str]:
 
 
 def test_design_paths_exist():
-    missing = [p for p in set(_PATH.findall(DESIGN)) | _modules_named() if not (REPO / p).exists()]
+    named = set(_PATH.findall(DESIGN)) | _modules_named()
+    # bench/out/ is made by the benchmarks (git-ignored): a fresh clone has none yet.
+    missing = [p for p in named if not p.startswith("bench/out") and not (REPO / p).exists()]
     assert not missing, f"paths in docs/design.md that do not exist: {sorted(missing)}"
 
 
